@@ -1,0 +1,97 @@
+"""Typed configuration values (C1) with every default in one place; loading lives in ``config.py``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+
+from kgrz_mailbot.domain.model import Committee, Project, Session
+
+
+@dataclass(frozen=True)
+class ExchangeSettings:
+    """``[mail.exchange]``: explicit EWS endpoint, no autodiscover; secrets only by env var name."""
+
+    endpoint: str
+    auth: str = "ntlm"  # "ntlm" | "basic" | "oauth2"
+    username_env: str = "KGRZ_EWS_USERNAME"
+    password_env: str = "KGRZ_EWS_PASSWORD"
+    version: str | None = None  # "2013" | "2016" | "2019" | "o365"
+    ca_bundle: Path | None = None
+    processed_folder: str = "Verarbeitet"
+    failed_folder: str = "Fehlgeschlagen"
+    tenant_id: str | None = None
+    client_id: str | None = None
+    client_secret_env: str | None = None
+    timeout_seconds: int = 60
+    max_wait_seconds: int = 120
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    transport: str
+    address: str
+    maildir_path: Path
+    exchange: ExchangeSettings | None = None
+
+    @property
+    def domain(self) -> str:
+        return self.address.rsplit("@", 1)[-1]
+
+
+@dataclass(frozen=True)
+class OrganisationSettings:
+    name: str
+    short: str
+    unit: str
+    timezone: str = "Europe/Berlin"
+    holidays: str = "DE-RP"
+    az: str = ""
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    output: Path
+    vorlage_number: str | None = None
+    unterrichtung: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelinePolicy:
+    """Lead times in calendar days before the session (``[timeline]``)."""
+
+    request: int = 21
+    reminders: tuple[int, ...] = (14, 10)
+    deadline: int = 9
+    draft: int = 8
+    time_of_day: time = time(8, 0)
+    poll_minutes: int = 5
+    closed: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the bot knows from ``DIR/*.toml``; relative paths already resolved against DIR."""
+
+    directory: Path
+    organisation: OrganisationSettings
+    mail: MailSettings
+    storage_url: str
+    report: ReportSettings
+    timeline: TimelinePolicy
+    committees: tuple[Committee, ...]
+    sessions: tuple[Session, ...]
+    projects: tuple[Project, ...]
+    templates_dir: Path | None = None
+    instance: str = field(default="kgrz-mailbot")
+
+    def committee(self, key: str) -> Committee:
+        return next(c for c in self.committees if c.key == key)
+
+    def project(self, key: str) -> Project | None:
+        return next((p for p in self.projects if p.key == key), None)
+
+    @property
+    def active_projects(self) -> tuple[Project, ...]:
+        return tuple(p for p in self.projects if p.active)
