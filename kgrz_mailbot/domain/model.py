@@ -146,6 +146,7 @@ class Understanding:
     token: str | None = None
     command: Command | None = None
     labels_found: tuple[str, ...] = field(default=())
+    failed: bool = False  # the mail could not be parsed at all; ``reason`` says why
 
     @property
     def has_form(self) -> bool:

@@ -1,0 +1,7 @@
+"""``python -m kgrz_mailbot`` runs the command line."""
+
+import sys
+
+from kgrz_mailbot.cli import main
+
+sys.exit(main())

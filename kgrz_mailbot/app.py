@@ -1,0 +1,77 @@
+"""Composition root: the one place that picks implementations and wires config, store, transport, clock."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from kgrz_mailbot.clock import Clock, SystemClock
+from kgrz_mailbot.domain.model import Session
+from kgrz_mailbot.domain.timeline import PlannedAction, plan_session
+from kgrz_mailbot.errors import UnknownSessionError
+from kgrz_mailbot.reports.render import Renderer
+from kgrz_mailbot.settings import Config
+from kgrz_mailbot.storage.store import Store
+from kgrz_mailbot.transports import Mailbox, open_transport
+
+log = logging.getLogger("kgrz_mailbot")
+
+
+@dataclass
+class App:
+    config: Config
+    clock: Clock
+    store: Store
+    transport: Mailbox
+    renderer: Renderer
+    zone: ZoneInfo = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.zone = ZoneInfo(self.config.organisation.timezone)
+
+    @cached_property
+    def is_closed(self) -> Callable[[date], bool]:
+        """Public holidays of the configured region plus local closing days."""
+        country, _, subdiv = self.config.organisation.holidays.partition("-")
+        calendar = holidays.country_holidays(country, subdiv=subdiv or None, language="de")
+        closed = set(self.config.timeline.closed)
+        return lambda day: day in closed or day in calendar
+
+    def plan(self, session: Session) -> list[PlannedAction]:
+        policy = self.config.timeline
+        return plan_session(session, request=policy.request, reminders=policy.reminders, deadline=policy.deadline,
+                            draft=policy.draft, clock=policy.time_of_day, zone=self.zone, is_closed=self.is_closed)
+
+    def session(self, day: date, committee: str | None = None) -> Session:
+        """The configured session of that date; a German error naming schedule.toml otherwise."""
+        matches = [s for s in self.config.sessions if s.date == day and committee in (None, s.committee)]
+        if len(matches) == 1:
+            return matches[0]
+        known = ", ".join(s.date.isoformat() for s in self.config.sessions) or "keine"
+        if not matches:
+            raise UnknownSessionError(
+                f"schedule.toml: keine Sitzung am {day.isoformat()} eingetragen. Eingetragene Sitzungen: {known}."
+            )
+        raise UnknownSessionError(f"Am {day.isoformat()} tagen mehrere Gremien; bitte --committee angeben.")
+
+    def close(self) -> None:
+        self.transport.close()
+        self.store.close()
+
+
+def build_app(config: Config, clock: Clock | None = None, transport: Mailbox | None = None) -> App:
+    store = Store(config.storage_url)
+    store.sync_config(config)
+    return App(
+        config=config,
+        clock=clock or SystemClock(),
+        store=store,
+        transport=transport or open_transport(config.mail),
+        renderer=Renderer(config.templates_dir),
+    )

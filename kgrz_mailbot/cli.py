@@ -1,0 +1,214 @@
+"""Command line (C2): parse arguments, call the jobs, print German results; exit 0, 1 (error) or 2 (usage)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from kgrz_mailbot.app import App, build_app
+from kgrz_mailbot.clock import Clock, FixedClock
+from kgrz_mailbot.config import config_dir, load_config
+from kgrz_mailbot.errors import ConfigError, MailbotError
+from kgrz_mailbot.settings import Config
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"„{value}“ ist kein Datum; bitte im Format 2018-09-19 angeben") from None
+
+
+def _iso_datetime(value: str) -> str:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"„{value}“ ist kein Zeitpunkt; bitte im Format 2018-09-19T08:00 angeben") from None
+    return value
+
+
+def parse_now(value: str | None, zone: ZoneInfo) -> Clock | None:
+    """``--now`` is local time of the configured zone unless it carries an offset (C2)."""
+    if value is None:
+        return None
+    instant = datetime.fromisoformat(value)
+    return FixedClock(instant if instant.tzinfo else instant.replace(tzinfo=zone))
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return load_config(config_dir(args.config))
+
+
+def _app(args: argparse.Namespace) -> App:
+    config = _config(args)
+    return build_app(config, clock=parse_now(getattr(args, "now", None), ZoneInfo(config.organisation.timezone)))
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.reports.render import Renderer  # noqa: PLC0415
+
+    config = _config(args)
+    problems = Renderer(config.templates_dir).check()
+    if problems:
+        raise ConfigError(problems)
+    print(f"Konfiguration in Ordnung: {len(config.projects)} Projekte, {len(config.committees)} Gremien, "
+          f"{len(config.sessions)} Sitzungen ({config.directory}).")
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.jobs.tick import plan_rows  # noqa: PLC0415
+    from kgrz_mailbot.views import plan_json, plan_text  # noqa: PLC0415
+
+    app = _app(args)
+    rows = plan_rows(app)
+    if args.json:
+        _print_json(plan_json(app, rows))
+    else:
+        print(plan_text(app, rows), end="")
+    return 0
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.jobs.tick import tick  # noqa: PLC0415
+
+    result = tick(_app(args))
+    print(f"Postfach: {result.poll.summary()}")
+    print("Erledigt: " + (", ".join(result.done) or "nichts fällig"))
+    return 0
+
+
+def cmd_send_requests(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.jobs.requests import send_requests  # noqa: PLC0415
+
+    app = _app(args)
+    result = send_requests(app, app.session(args.session, args.committee))
+    print(f"{len(result.queued)} Statusabfragen neu erstellt, {result.sent} versandt"
+          + (f": {', '.join(result.queued)}" if result.queued else " (alle waren bereits versandt)."))
+    return 0
+
+
+def cmd_poll(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.jobs.inbox import process_inbox  # noqa: PLC0415
+
+    print(process_inbox(_app(args)).summary())
+    return 0
+
+
+def cmd_compile(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.jobs.drafts import compile_draft  # noqa: PLC0415
+
+    app = _app(args)
+    result = compile_draft(app, app.session(args.session, args.committee), send=args.send)
+    draft = result.draft
+    print(f"Entwurf Version {draft.version} ({'neu' if result.new_version else 'unverändert'}): "
+          f"{draft.answered_count} von {len(draft.sections)} Projekten beantwortet"
+          + (f", es fehlen: {', '.join(draft.missing)}" if draft.missing else ""))
+    for path in (result.files.docx, result.files.html, result.files.json):
+        print(path)
+    if args.send:
+        print("Versandt an die Werkleitung." if result.sent else "Diese Version wurde bereits versandt.")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.views import session_status, status_json, status_text  # noqa: PLC0415
+
+    app = _app(args)
+    session = app.session(args.session, args.committee)
+    rows, versions = session_status(app, session)
+    if args.json:
+        _print_json(status_json(app, session, rows, versions))
+    else:
+        print(status_text(app, session, rows, versions), end="")
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.parse_view import parse_command  # noqa: PLC0415
+
+    return parse_command(args)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.scheduler import run_service  # noqa: PLC0415
+
+    return run_service(_config(args), config_dir(args.config))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.demo import run_demo  # noqa: PLC0415
+
+    return run_demo(Path(args.dir) if args.dir else None)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kgrz-mailbot", description="Statusabfragen für den Werkausschuss per Mail.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="Protokoll ausführlich ausgeben")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
+
+    def add(name: str, handler: Handler, help_text: str, now: bool = False) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--config", metavar="DIR", help="Konfigurationsverzeichnis (Standard: ./config)")
+        if now:
+            p.add_argument("--now", type=_iso_datetime, metavar="T", help="Uhrzeit ersetzen (ISO, Ortszeit)")
+        p.set_defaults(handler=handler)
+        return p
+
+    def session_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--session", type=_iso_date, required=True, metavar="DATUM")
+        p.add_argument("--committee", metavar="KEY", help="Gremium, falls am selben Tag mehrere tagen")
+
+    add("check", cmd_check, "Konfiguration prüfen")
+    add("plan", cmd_plan, "Zeitplan aller Sitzungen zeigen", now=True).add_argument("--json", action="store_true")
+    add("tick", cmd_tick, "Postfach lesen und alles Fällige erledigen", now=True)
+    session_args(add("send-requests", cmd_send_requests, "Statusabfragen einer Sitzung senden", now=True))
+    add("poll", cmd_poll, "Postfach einmal lesen", now=True)
+    p = add("compile", cmd_compile, "Entwurf der Vorlage erstellen", now=True)
+    session_args(p)
+    p.add_argument("--send", action="store_true", help="Entwurf auch an die Werkleitung senden")
+    p = add("status", cmd_status, "Stand einer Sitzung zeigen", now=True)
+    session_args(p)
+    p.add_argument("--json", action="store_true")
+    p = add("parse", cmd_parse, "zeigen, wie eine Mail verstanden wird (ohne Wirkung)")
+    p.add_argument("file", metavar="FILE.eml")
+    p.add_argument("--json", action="store_true")
+    add("run", cmd_run, "Dienst starten (Zeitplan und Postfachabruf)")
+    p = sub.add_parser("demo", help="vollständigen Zyklus in einem Wegwerf-Verzeichnis vorführen")
+    p.add_argument("--dir", metavar="DIR")
+    p.add_argument("--config", metavar="DIR", help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose or args.command == "run" else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        return args.handler(args)
+    except ConfigError as exc:
+        print("Die Konfiguration hat Fehler:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    except MailbotError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

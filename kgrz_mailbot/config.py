@@ -1,0 +1,133 @@
+"""Load and validate the configuration directory (C1); every problem is collected, in German."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kgrz_mailbot.config_build import Problems, build_config
+from kgrz_mailbot.errors import ConfigError
+from kgrz_mailbot.settings import Config
+
+FILES = ("settings.toml", "schedule.toml", "projects.toml")
+ENV_VAR = "KGRZ_MAILBOT_CONFIG"
+
+# Allowed keys per table; "!" marks a required key. Kept as data so `check` and the README agree.
+SCHEMA: dict[str, dict[str, Any]] = {
+    "settings.toml": {
+        "!organisation": {"!name": str, "short": str, "!unit": str, "timezone": str, "holidays": str, "az": str},
+        "!mail": {
+            "!transport": str,
+            "!address": str,
+            "maildir": {"path": str},
+            "exchange": {
+                "!endpoint": str, "auth": str, "username_env": str, "password_env": str, "version": str,
+                "ca_bundle": str, "processed_folder": str, "failed_folder": str, "tenant_id": str,
+                "client_id": str, "client_secret_env": str, "timeout_seconds": int, "max_wait_seconds": int,
+            },
+        },
+        "storage": {"url": str},
+        "report": {"output": str, "vorlage_number": str, "unterrichtung": str, "templates": str},
+    },
+    "schedule.toml": {
+        "timeline": {
+            "request": int, "reminders": list, "deadline": int, "draft": int, "time_of_day": str,
+            "poll_minutes": int, "closed": list,
+        },
+        "!committee": [{"!key": str, "!name": str, "!draft_to": list}],
+        "session": [{"!committee": str, "!date": date, "request": date, "reminders": list, "deadline": date,
+                     "draft": date}],
+    },
+    "projects.toml": {
+        "!project": [{"!key": str, "!title": str, "!lead": str, "deputies": list, "active": bool}],
+    },
+}  # fmt: skip
+
+TYPE_NAMES = {str: "Text in Anführungszeichen", int: "ganze Zahl", bool: "true oder false", list: "Liste [ … ]",
+              date: "Datum wie 2018-09-19"}  # fmt: skip
+
+
+def config_dir(explicit: str | os.PathLike[str] | None) -> Path:
+    """``--config`` wins, then ``$KGRZ_MAILBOT_CONFIG``, then ``./config`` (C1)."""
+    return Path(explicit or os.environ.get(ENV_VAR) or "config")
+
+
+def load_config(directory: Path) -> Config:
+    """Read, validate and type the three TOML files; raise ConfigError listing every problem."""
+    problems = Problems()
+    if not directory.is_dir():
+        raise ConfigError([f"{directory}: Konfigurationsverzeichnis nicht gefunden. Pfad mit --config angeben."])
+    raw = {name: _read_toml(directory / name, problems) for name in FILES}
+    for name, data in raw.items():
+        if data is not None:
+            _check_keys(name, "", data, SCHEMA[name], problems)
+    if problems or any(v is None for v in raw.values()):
+        raise ConfigError(problems)
+    return build_config(directory.resolve(), raw["settings.toml"], raw["schedule.toml"], raw["projects.toml"])
+
+
+def _read_toml(path: Path, problems: Problems) -> dict[str, Any] | None:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems.add(path.name, "", "Datei fehlt. Bitte aus dem Beispiel config/ im Repository übernehmen.")
+    except UnicodeDecodeError:
+        problems.add(path.name, "", "Datei ist nicht UTF-8-kodiert. Bitte als UTF-8 speichern.")
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        where = f"Zeile {match[1]}, Spalte {match[2]}" if match else ""
+        detail = re.sub(r"\s*\(at line.*\)$", "", str(exc))
+        problems.add(path.name, where, f"TOML-Syntaxfehler ({detail}). Bitte die Zeile korrigieren.")
+    return None
+
+
+def _check_keys(
+    file: str, prefix: str, data: dict[str, Any], spec: dict[str, Any], problems: Problems, label: str = ""
+) -> None:
+    """Unknown keys, wrong types and missing required keys of one table, recursively."""
+    allowed = {k.lstrip("!"): v for k, v in spec.items()}
+    loc = label or (f"[{prefix.rstrip('.')}]" if prefix else "")
+    for key, value in data.items():
+        where = f"{prefix}{key}"
+        if key not in allowed:
+            hint = difflib.get_close_matches(key, allowed, n=1)
+            fix = f"Meinten Sie „{hint[0]}“?" if hint else "Bitte entfernen."
+            problems.add(file, loc, f"unbekannter Schlüssel „{key}“. {fix} Erlaubt: {', '.join(sorted(allowed))}.")
+            continue
+        expected = allowed[key]
+        if isinstance(expected, dict):
+            if isinstance(value, dict):
+                _check_keys(file, f"{where}.", value, expected, problems)
+            else:
+                problems.add(file, loc, f"„{key}“ muss eine Tabelle sein, z. B. [{where}].")
+        elif isinstance(expected, list):
+            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                problems.add(file, loc, f"„{key}“ muss als [[{key}]]-Block geschrieben werden.")
+                continue
+            for number, item in enumerate(value, 1):
+                _check_keys(file, f"{where}.", item, expected[0], problems, f"[[{key}]] Nr. {number}")
+        elif not _is_type(value, expected):
+            problems.add(file, loc, f"„{key}“ hat den falschen Typ; erwartet: {TYPE_NAMES[expected]}.")
+    for key, expected in spec.items():
+        if not key.startswith("!") or key[1:] in data:
+            continue
+        name = key[1:]
+        if isinstance(expected, dict):
+            problems.add(file, "", f"Tabelle [{name}] fehlt. Bitte ergänzen (siehe README, Konfiguration).")
+        elif isinstance(expected, list):
+            problems.add(file, "", f"kein [[{name}]]-Block vorhanden. Bitte mindestens einen eintragen.")
+        else:
+            problems.add(file, loc, f"Pflichtschlüssel „{name}“ fehlt. Bitte ergänzen.")
+
+
+def _is_type(value: Any, expected: type) -> bool:
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is date:
+        return isinstance(value, date)
+    return isinstance(value, expected)

@@ -1,0 +1,251 @@
+"""Turn validated TOML data into a typed Config, checking meaning: addresses, zones, dates, order."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+
+from kgrz_mailbot.addresses import is_address, parse_person
+from kgrz_mailbot.domain.model import Committee, Person, Project, Session
+from kgrz_mailbot.errors import ConfigError
+from kgrz_mailbot.settings import (
+    Config,
+    ExchangeSettings,
+    MailSettings,
+    OrganisationSettings,
+    ReportSettings,
+    TimelinePolicy,
+)
+
+TRANSPORTS = ("maildir", "exchange")
+EXCHANGE_AUTH = ("ntlm", "basic", "oauth2")
+EXCHANGE_VERSIONS = ("2013", "2016", "2019", "o365")
+PROJECT_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DEFAULT_DB = "sqlite:///var/kgrz-mailbot.sqlite3"
+
+
+class Problems(list[str]):
+    """Every problem found, each ``file, where: what and how to fix``."""
+
+    def add(self, file: str, where: str, message: str) -> None:
+        self.append(f"{file}{', ' + where if where else ''}: {message}")
+
+
+def resolve(directory: Path, value: str) -> Path:
+    """Relative paths inside the files resolve against the configuration directory (C1)."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else directory / path
+
+
+def sqlite_url(directory: Path, url: str) -> str:
+    """``sqlite:///var/x.sqlite3`` is relative to DIR; ``sqlite:////abs/x`` stays absolute."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == "sqlite:///:memory:":
+        return url
+    return prefix + str(resolve(directory, url[len(prefix):]))
+
+
+def valid_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def valid_holiday_region(code: str) -> bool:
+    country, _, subdiv = code.partition("-")
+    try:
+        holidays.country_holidays(country, subdiv=subdiv or None)
+    except (NotImplementedError, KeyError, ValueError):
+        return False
+    return True
+
+
+def parse_time_of_day(value: str) -> time | None:
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", value.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        return None
+    return time(int(match[1]), int(match[2]))
+
+
+def build_config(directory: Path, settings: dict[str, Any], schedule: dict[str, Any],
+                 projects: dict[str, Any]) -> Config:
+    problems = Problems()
+    organisation = _organisation(settings["organisation"], problems)
+    mail = _mail(directory, settings["mail"], problems)
+    report = settings.get("report", {})
+    timeline = _timeline(schedule.get("timeline", {}), problems)
+    committees = _committees(schedule.get("committee", []), problems)
+    sessions = _sessions(schedule.get("session", []), {c.key for c in committees}, problems)
+    project_list = _projects(projects.get("project", []), problems)
+    if problems:
+        raise ConfigError(problems)
+    return Config(
+        directory=directory,
+        organisation=organisation,
+        mail=mail,
+        storage_url=sqlite_url(directory, settings.get("storage", {}).get("url", DEFAULT_DB)),
+        report=ReportSettings(
+            output=resolve(directory, report.get("output", "var/reports")),
+            vorlage_number=report.get("vorlage_number"),
+            unterrichtung=report.get("unterrichtung"),
+        ),
+        timeline=timeline,
+        committees=committees,
+        sessions=sessions,
+        projects=project_list,
+        templates_dir=resolve(directory, report["templates"]) if "templates" in report else None,
+    )
+
+
+def _organisation(data: dict[str, Any], problems: Problems) -> OrganisationSettings:
+    zone = data.get("timezone", "Europe/Berlin")
+    if not valid_timezone(zone):
+        problems.add("settings.toml", "[organisation] timezone",
+                     f"unbekannte Zeitzone „{zone}“. Bitte einen IANA-Namen wie „Europe/Berlin“ angeben.")
+    region = data.get("holidays", "DE-RP")
+    if not valid_holiday_region(region):
+        problems.add("settings.toml", "[organisation] holidays",
+                     f"unbekannte Feiertagsregion „{region}“. Bitte Land und Bundesland wie „DE-RP“ angeben.")
+    return OrganisationSettings(name=data["name"], short=data.get("short", ""), unit=data["unit"],
+                                timezone=zone, holidays=region, az=data.get("az", ""))
+
+
+def _mail(directory: Path, data: dict[str, Any], problems: Problems) -> MailSettings:
+    transport = data["transport"]
+    if transport not in TRANSPORTS:
+        problems.add("settings.toml", "[mail] transport",
+                     f"„{transport}“ ist kein Transport. Erlaubt: {', '.join(TRANSPORTS)}.")
+    if not is_address(data["address"]):
+        problems.add("settings.toml", "[mail] address",
+                     f"„{data['address']}“ ist keine gültige E-Mail-Adresse des Bot-Postfachs.")
+    exchange = None
+    if "exchange" in data:
+        exchange = _exchange(directory, data["exchange"], problems)
+    elif transport == "exchange":
+        problems.add("settings.toml", "[mail.exchange]",
+                     "fehlt, obwohl transport = \"exchange\" gesetzt ist. Bitte endpoint und auth angeben.")
+    path = resolve(directory, data.get("maildir", {}).get("path", "var/mail"))
+    return MailSettings(transport=transport, address=data["address"].lower(), maildir_path=path,
+                        exchange=exchange)
+
+
+def _exchange(directory: Path, data: dict[str, Any], problems: Problems) -> ExchangeSettings:
+    where = "[mail.exchange]"
+    if not re.match(r"^https?://[^/\s]+/\S*$", data["endpoint"]):
+        problems.add("settings.toml", f"{where} endpoint",
+                     "muss eine vollständige URL sein, z. B. https://mail.koblenz.example/EWS/Exchange.asmx.")
+    auth = data.get("auth", "ntlm")
+    if auth not in EXCHANGE_AUTH:
+        problems.add("settings.toml", f"{where} auth", f"„{auth}“ unbekannt. Erlaubt: {', '.join(EXCHANGE_AUTH)}.")
+    version = data.get("version")
+    if version is not None and version not in EXCHANGE_VERSIONS:
+        problems.add("settings.toml", f"{where} version",
+                     f"„{version}“ unbekannt. Erlaubt: {', '.join(EXCHANGE_VERSIONS)}.")
+    if auth == "oauth2":
+        for key in ("tenant_id", "client_id", "client_secret_env"):
+            if key not in data:
+                problems.add("settings.toml", where, f"für auth = \"oauth2\" fehlt „{key}“.")
+    values = {k: v for k, v in data.items() if k != "ca_bundle"}
+    if "ca_bundle" in data:
+        values["ca_bundle"] = resolve(directory, data["ca_bundle"])
+    return ExchangeSettings(**values)
+
+
+def _timeline(data: dict[str, Any], problems: Problems) -> TimelinePolicy:
+    defaults = TimelinePolicy()
+    where = "[timeline]"
+    clock = parse_time_of_day(data.get("time_of_day", "08:00"))
+    if clock is None:
+        problems.add("schedule.toml", f"{where} time_of_day",
+                     f"„{data['time_of_day']}“ ist keine Uhrzeit. Bitte im Format „08:00“ angeben.")
+    reminders = data.get("reminders", list(defaults.reminders))
+    if not all(isinstance(r, int) and not isinstance(r, bool) for r in reminders):
+        problems.add("schedule.toml", f"{where} reminders", "muss eine Liste ganzer Zahlen sein, z. B. [14, 10].")
+        reminders = []
+    offsets = [data.get("request", defaults.request), *reminders, data.get("deadline", defaults.deadline)]
+    draft = data.get("draft", defaults.draft)
+    if any(a <= b for a, b in zip(offsets, offsets[1:], strict=False)) or draft > offsets[-1] or draft < 1:
+        problems.add("schedule.toml", where,
+                     "Vorlaufzeiten in falscher Reihenfolge: es muss gelten request > reminders (absteigend) "
+                     f"> deadline ≥ draft ≥ 1 Tag vor der Sitzung; eingetragen: request={offsets[0]}, "
+                     f"reminders={reminders}, deadline={offsets[-1]}, draft={draft}.")
+    poll = data.get("poll_minutes", defaults.poll_minutes)
+    if poll < 1:
+        problems.add("schedule.toml", f"{where} poll_minutes", "muss mindestens 1 sein.")
+    closed = data.get("closed", [])
+    if not all(isinstance(d, date) for d in closed):
+        problems.add("schedule.toml", f"{where} closed", "muss eine Liste von Daten sein, z. B. [2018-12-24].")
+        closed = []
+    return TimelinePolicy(request=offsets[0], reminders=tuple(reminders), deadline=offsets[-1], draft=draft,
+                          time_of_day=clock or defaults.time_of_day, poll_minutes=poll, closed=tuple(closed))
+
+
+def _committees(items: list[dict[str, Any]], problems: Problems) -> tuple[Committee, ...]:
+    result, seen = [], set()
+    for number, item in enumerate(items, 1):
+        where = f"[[committee]] Nr. {number}"
+        if item["key"] in seen:
+            problems.add("schedule.toml", where, f"Schlüssel „{item['key']}“ ist doppelt. Bitte eindeutig wählen.")
+        seen.add(item["key"])
+        for address in item["draft_to"]:
+            if not isinstance(address, str) or not is_address(address):
+                problems.add("schedule.toml", f"{where} draft_to",
+                             f"„{address}“ ist keine gültige E-Mail-Adresse.")
+        result.append(Committee(key=item["key"], name=item["name"],
+                                draft_to=tuple(str(a).lower() for a in item["draft_to"])))
+    return tuple(result)
+
+
+def _sessions(items: list[dict[str, Any]], committees: set[str], problems: Problems) -> tuple[Session, ...]:
+    result, seen = [], set()
+    for number, item in enumerate(items, 1):
+        where = f"[[session]] Nr. {number} ({item['date']})"
+        if item["committee"] not in committees:
+            known = ", ".join(sorted(committees)) or "keins"
+            problems.add("schedule.toml", where,
+                         f"nennt das unbekannte Gremium „{item['committee']}“. Bekannt: {known}.")
+        if (item["committee"], item["date"]) in seen:
+            problems.add("schedule.toml", where, "diese Sitzung ist doppelt eingetragen.")
+        seen.add((item["committee"], item["date"]))
+        overrides = []
+        for key in ("request", "deadline", "draft"):
+            if key in item:
+                if item[key] >= item["date"]:
+                    problems.add("schedule.toml", f"{where} {key}", "muss vor dem Sitzungstag liegen.")
+                overrides.append((key, item[key]))
+        for index, day in enumerate(item.get("reminders", []), 1):
+            overrides.append((f"reminder{index}", day))
+        result.append(Session(committee=item["committee"], date=item["date"], overrides=tuple(overrides)))
+    return tuple(sorted(result, key=lambda s: (s.date, s.committee)))
+
+
+def _projects(items: list[dict[str, Any]], problems: Problems) -> tuple[Project, ...]:
+    result, seen = [], set()
+    for number, item in enumerate(items, 1):
+        where = f"[[project]] Nr. {number} ({item['key']})"
+        if not PROJECT_KEY.match(item["key"]):
+            problems.add("projects.toml", where, "key darf nur Kleinbuchstaben, Ziffern und „-“ enthalten.")
+        if item["key"] in seen:
+            problems.add("projects.toml", where, f"Projektschlüssel „{item['key']}“ ist doppelt vergeben.")
+        seen.add(item["key"])
+        lead = _person(item["lead"], f"{where} lead", problems)
+        deputies = tuple(_person(d, f"{where} deputies", problems) for d in item.get("deputies", []))
+        result.append(Project(key=item["key"], title=item["title"], lead=lead,
+                              deputies=deputies, active=item.get("active", True)))
+    return tuple(result)
+
+
+def _person(value: Any, where: str, problems: Problems) -> Person:
+    person = parse_person(value) if isinstance(value, str) else None
+    if person is None:
+        problems.add("projects.toml", where, f"„{value}“ ist keine gültige Adresse. "
+                     "Bitte als \"Vorname Nachname <vorname.nachname@koblenz.example>\" angeben.")
+        return Person(name="", address="")
+    return person

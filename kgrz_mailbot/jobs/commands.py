@@ -1,0 +1,120 @@
+"""Mail commands of C6: HILFE, FORMULAR, STATUS for leads; FREIGABE of a draft for its recipients."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from kgrz_mailbot.domain.model import ActionKind, Command, Session, Understanding
+from kgrz_mailbot.jobs import mails
+from kgrz_mailbot.jobs.matching import open_requests, projects_of, today
+from kgrz_mailbot.replies.form import render_form
+from kgrz_mailbot.storage import drafts, mailrows, requests
+from kgrz_mailbot.storage.requests import RequestRef
+from kgrz_mailbot.storage.store import session_id
+from kgrz_mailbot.storage.tables import InboundMailRow
+
+if TYPE_CHECKING:
+    from sqlmodel import Session as DbSession
+
+    from kgrz_mailbot.app import App
+
+
+def answer(app: App, db: DbSession, row: InboundMailRow, u: Understanding) -> str | None:
+    """Queue the answer to a command; None when the sender may not use it (stored, not answered)."""
+    sender = u.facts.from_address or ""
+    if u.command is Command.FREIGABE:
+        return _approve(app, db, row, u, sender)
+    if not projects_of(app, sender):
+        return None
+    refs = open_requests(app, db, sender)
+    context = mails.base_context(app) | {"greeting_name": mails.greeting(u.facts.from_name)}
+    if u.command is Command.HILFE:
+        template, context = "help.txt.j2", context | {"form": render_form(None), "open_requests": open_items(app, db, refs)}
+    elif u.command is Command.FORMULAR:
+        template, context = "form.txt.j2", context | {"items": _form_items(app, db, refs)}
+    else:
+        template, context = "status.txt.j2", context | {"items": _status_items(app, db, sender)}
+    mail = mails.build(
+        app, business_key=f"inbound/{row.id}/{u.command.value.lower()}", kind="command", to=[("", sender)],
+        subject=mails.reply_subject(u.facts), text=app.renderer.render(template, **context), reply_to=u.facts,
+        inbound_id=row.id,
+    )
+    mailrows.record_outgoing(db, mail, app.clock.now())
+    return "command"
+
+
+def _session(ref: RequestRef) -> Session:
+    return Session(committee=ref.committee, date=ref.session_date)
+
+
+def open_items(app: App, db: DbSession, refs: list[RequestRef]) -> list[dict[str, Any]]:
+    items = []
+    for ref in refs:
+        project = app.config.project(ref.project_key)
+        deadline = mails.due_text(app, _session(ref), ActionKind.DEADLINE)
+        items.append({"title": project.title if project else ref.project_key, "session_date": ref.session_date,
+                      "deadline": deadline, "token_tag": f"[{ref.token}]"})
+    return items
+
+
+def _form_items(app: App, db: DbSession, refs: list[RequestRef]) -> list[dict[str, Any]]:
+    items = open_items(app, db, refs)
+    for item, ref in zip(items, refs, strict=True):
+        stored = requests.answer_of_request(db, ref.id)
+        item["form"] = render_form(stored.fields if stored else None)
+    return items
+
+
+def _status_items(app: App, db: DbSession, sender: str) -> list[dict[str, Any]]:
+    """Per project of the sender, the next session of its committee and what is stored for it."""
+    from kgrz_mailbot.jobs.decide import preview_for  # noqa: PLC0415 - decide imports this module
+
+    items = []
+    upcoming = [s for s in app.config.sessions if s.date >= today(app)]
+    for project in projects_of(app, sender):
+        if not upcoming:
+            break
+        session = upcoming[0]
+        sid = session_id(db, session)
+        ref = next((r for r in requests.requests_of_session(db, sid) if r.project_key == project.key), None)
+        stored = requests.answer_of_request(db, ref.id) if ref else None
+        item: dict[str, Any] = {"title": project.title, "session_date": session.date, "preview": "",
+                                "deadline": mails.due_text(app, session, ActionKind.DEADLINE),
+                                "token_tag": f"[{ref.token}]" if ref else ""}
+        if ref and stored:
+            item |= {"preview": preview_for(app, db, ref, stored), "answered_by": stored.sender,
+                     "answered_at": mails.local_text(app, stored.answered_at)}
+        items.append(item)
+    return items
+
+
+def _approve(app: App, db: DbSession, row: InboundMailRow, u: Understanding, sender: str) -> str | None:
+    """FREIGABE from a recipient of the draft marks the version the mail answers as approved."""
+    ids = [*u.facts.in_reply_to, *reversed(u.facts.references)]
+    drafts_sent = [r for r in mailrows.outgoing_by_message_ids(db, ids) if r.kind == "draft"]
+    if not drafts_sent:
+        return None
+    outgoing = drafts_sent[0]
+    committee, day, _, version = outgoing.business_key.split("/")
+    if sender not in app.config.committee(committee).draft_to:
+        return None
+    session = Session(committee=committee, date=date.fromisoformat(day))
+    sid = session_id(db, session)
+    record = next(d for d in drafts.drafts_of_session(db, sid) if d.version == int(version))
+    now = app.clock.now()
+    fresh = drafts.approve_draft(db, record.id, sender, now)
+    record = drafts.draft_by_id(db, record.id)
+    latest = drafts.latest_draft(db, sid)
+    context = mails.base_context(app, session) | {
+        "version": record.version, "approved_by": record.approved_by,
+        "approved_at": mails.local_text(app, record.approved_at or now), "already": not fresh,
+        "newer": latest.version if latest and latest.version > record.version else None,
+    }
+    mail = mails.build(
+        app, business_key=f"inbound/{row.id}/approval", kind="approval", to=[("", sender)],
+        subject=mails.reply_subject(u.facts), text=app.renderer.render("approval.txt.j2", **context),
+        session_id=sid, reply_to=u.facts, inbound_id=row.id,
+    )
+    mailrows.record_outgoing(db, mail, now)
+    return "approved"

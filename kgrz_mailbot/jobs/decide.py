@@ -1,0 +1,134 @@
+"""Apply what a human reply means: store a valid answer and confirm it, or explain what is wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from kgrz_mailbot.domain.drafting import Answer, build_section, previous_text
+from kgrz_mailbot.domain.model import Classification, Project, Session, Understanding
+from kgrz_mailbot.domain.preview import section_preview
+from kgrz_mailbot.jobs import commands, mails
+from kgrz_mailbot.jobs.matching import is_authorised, match_request, open_requests, projects_of
+from kgrz_mailbot.replies.form import render_form
+from kgrz_mailbot.storage import mailrows, requests
+from kgrz_mailbot.storage.requests import RequestRef
+from kgrz_mailbot.storage.tables import InboundMailRow
+
+if TYPE_CHECKING:
+    from sqlmodel import Session as DbSession
+
+    from kgrz_mailbot.app import App
+
+EXPLANATION_PAUSE = timedelta(hours=1)  # at most one explanation per sender and request per hour
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: str  # accepted | rejected | unauthorised | unmatched | absence | bounce | ignored | command
+    request_id: int | None = None
+    problems: tuple[str, ...] = ()
+
+
+def decide(app: App, db: DbSession, row: InboundMailRow, u: Understanding) -> Outcome:
+    """Everything except the reply form itself is stored and never answered (no backscatter)."""
+    sender = u.facts.from_address
+    if u.classification in (Classification.AUTO_REPLY, Classification.BOUNCE):
+        found = match_request(app, db, u, None)
+        code = "absence" if u.classification is Classification.AUTO_REPLY else "bounce"
+        return Outcome(code, found.ref.id if found else None)
+    if u.classification is Classification.COMMAND and u.command is not None:
+        return Outcome(commands.answer(app, db, row, u) or "ignored")
+    if u.classification is not Classification.REPLY or not sender:
+        return Outcome("ignored")
+    found = match_request(app, db, u, sender)
+    if found is None:
+        if projects_of(app, sender):
+            _unmatched(app, db, row, u, sender)
+        return Outcome("unmatched")
+    if not is_authorised(app, found.ref, sender, row.verified_sender):
+        return Outcome("unauthorised", found.ref.id)
+    if u.problems:
+        _explain(app, db, row, u, found.ref, sender)
+        return Outcome("rejected", found.ref.id, u.problems)
+    _accept(app, db, row, u, found.ref, sender)
+    return Outcome("accepted", found.ref.id)
+
+
+def _session(app: App, ref: RequestRef) -> Session:
+    return Session(committee=ref.committee, date=ref.session_date)
+
+
+def _project(app: App, ref: RequestRef) -> Project:
+    project = app.config.project(ref.project_key)
+    assert project is not None  # is_authorised checked it
+    return project
+
+
+def preview_for(app: App, db: DbSession, ref: RequestRef, answer: Answer | None) -> str:
+    """The project's section exactly as the Vorlage will print it."""
+    earlier = requests.previous_answers(db, ref.committee, ref.session_date).get(ref.project_key)
+    prev = previous_text(earlier[1], earlier[0]) if earlier else None
+    return section_preview(build_section(_project(app, ref), answer, prev))
+
+
+def _accept(app: App, db: DbSession, row: InboundMailRow, u: Understanding, ref: RequestRef, sender: str) -> None:
+    assert row.id is not None
+    had_answer = requests.answer_of_request(db, ref.id) is not None
+    sent_at = u.facts.date or row.received_at
+    requests.add_update(db, ref.id, row.id, sender, sent_at, row.received_at, u.fields)
+    in_force = requests.answer_of_request(db, ref.id)
+    mine = Answer(fields=u.fields, sender=sender, answered_at=sent_at)
+    session, project = _session(app, ref), _project(app, ref)
+    context = mails.base_context(app, session) | {
+        "greeting_name": mails.greeting(u.facts.from_name or _name_of(project, sender)),
+        "project_title": project.title, "replaced": had_answer,
+        "superseded_by_later": in_force is not None and in_force.answered_at > sent_at,
+        "preview": preview_for(app, db, ref, mine), "hinweis": u.fields.hinweis,
+    }
+    mail = mails.build(
+        app, business_key=f"inbound/{row.id}/confirmation", kind="confirmation", to=[("", sender)],
+        subject=mails.request_subject("Bestätigung: Statusmeldung", project, session, app, ref.token),
+        text=app.renderer.render("confirmation.txt.j2", **context), ref=ref, session_id=ref.session_id,
+        reply_to=u.facts, inbound_id=row.id,
+    )
+    mailrows.record_outgoing(db, mail, app.clock.now())
+
+
+def _explain(app: App, db: DbSession, row: InboundMailRow, u: Understanding, ref: RequestRef, sender: str) -> None:
+    now = app.clock.now()
+    recent = mailrows.count_kind(db, kind="rejection", status_request_id=ref.id, recipient=sender,
+                                 since=now - EXPLANATION_PAUSE)
+    if recent:
+        return
+    session, project = _session(app, ref), _project(app, ref)
+    context = mails.base_context(app, session) | {
+        "greeting_name": mails.greeting(u.facts.from_name or _name_of(project, sender)),
+        "project_title": project.title, "problems": u.problems, "form": render_form(u.fields),
+    }
+    mail = mails.build(
+        app, business_key=f"inbound/{row.id}/rejection", kind="rejection", to=[("", sender)],
+        subject=mails.request_subject("Rückfrage: Statusmeldung", project, session, app, ref.token),
+        text=app.renderer.render("rejection.txt.j2", **context), ref=ref, session_id=ref.session_id,
+        reply_to=u.facts, inbound_id=row.id, expects_answer=True,
+    )
+    mailrows.record_outgoing(db, mail, now)
+
+
+def _unmatched(app: App, db: DbSession, row: InboundMailRow, u: Understanding, sender: str) -> None:
+    items = commands.open_items(app, db, open_requests(app, db, sender))
+    context = mails.base_context(app) | {
+        "greeting_name": mails.greeting(u.facts.from_name), "subject": u.facts.subject, "open_requests": items,
+    }
+    mail = mails.build(
+        app, business_key=f"inbound/{row.id}/unmatched", kind="unmatched", to=[("", sender)],
+        subject=mails.reply_subject(u.facts), text=app.renderer.render("unmatched.txt.j2", **context),
+        reply_to=u.facts, inbound_id=row.id,
+    )
+    mailrows.record_outgoing(db, mail, app.clock.now())
+
+
+def _name_of(project: Project, address: str) -> str:
+    people = [project.lead, *project.deputies]
+    return next((p.name for p in people if p.address == address), "")

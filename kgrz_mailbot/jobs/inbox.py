@@ -1,0 +1,136 @@
+"""``poll``: store every new mail raw, interpret the stored ones, acknowledge after the commit, send answers."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kgrz_mailbot.jobs.decide import decide
+from kgrz_mailbot.mail import outbox
+from kgrz_mailbot.replies.pipeline import understand
+from kgrz_mailbot.storage import mailrows
+from kgrz_mailbot.transports.base import Disposition
+
+if TYPE_CHECKING:
+    from kgrz_mailbot.app import App
+
+log = logging.getLogger("kgrz_mailbot.inbox")
+
+STORE_BATCH = 100  # raw mails per commit: still committed before any of them is interpreted
+MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(<[^>\r\n]*>)", re.I | re.M)
+
+
+@dataclass
+class PollResult:
+    fetched: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    failed: int = 0
+    sent: int = 0
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{k}: {v}" for k, v in sorted(self.outcomes.items())) or "keine"
+        return f"{self.fetched} neue Mails; Ergebnisse: {parts}; Fehler: {self.failed}; versandt: {self.sent}"
+
+
+def quick_message_id(raw: bytes) -> str | None:
+    """The Message-ID from the header block without a full parse (dedupe key before interpretation)."""
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0][:262_144]
+    match = MESSAGE_ID.search(head)
+    return match[1].decode("ascii", "replace") if match else None
+
+
+def process_inbox(app: App) -> PollResult:
+    result = PollResult()
+    result.fetched = _store_new(app)
+    with app.store.read() as db:
+        pending = mailrows.stored_inbound_ids(db)
+    for inbound_id in pending:
+        outcome = interpret(app, inbound_id)
+        result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
+        result.failed += outcome == "failed"
+    _acknowledge(app)
+    result.sent = outbox.flush(app).sent
+    log.info("poll %s", result.summary())
+    return result
+
+
+def _store_new(app: App) -> int:
+    prefix = f"{app.transport.name}:"
+    count, batch = 0, []
+    for mail in app.transport.fetch_new():
+        batch.append(mail)
+        if len(batch) >= STORE_BATCH:
+            count += _store_batch(app, prefix, batch)
+            batch = []
+    return count + _store_batch(app, prefix, batch)
+
+
+def _store_batch(app: App, prefix: str, batch: list) -> int:  # type: ignore[type-arg]
+    stored = 0
+    if not batch:
+        return 0
+    with app.store.write() as db:
+        for mail in batch:
+            new = mailrows.store_inbound(
+                db, source_key=prefix + mail.key, raw=mail.raw, sha256=hashlib.sha256(mail.raw).hexdigest(),
+                message_id=quick_message_id(mail.raw), received_at=app.clock.now(),
+                verified_sender=mail.verified_sender,
+            )
+            stored += new is not None
+    return stored
+
+
+def interpret(app: App, inbound_id: int) -> str:
+    """Classify, match and apply one stored mail in one transaction; a crash in it marks only it failed."""
+    with app.store.read() as db:
+        raw = mailrows.inbound(db, inbound_id).raw
+    u = understand(raw, own_address=app.config.mail.address)
+    try:
+        with app.store.write() as db:
+            row = mailrows.inbound(db, inbound_id)
+            if row.state != "stored":  # another poll got here first
+                return row.outcome or row.state
+            facts = u.facts
+            row.message_id = facts.message_id or row.message_id
+            row.date_header, row.from_address, row.subject = facts.date, facts.from_address, facts.subject[:500]
+            row.classification = u.classification.value
+            row.attempts += 1
+            if u.failed:
+                row.state, row.outcome, row.error = "failed", "failed", u.reason
+                return "failed"
+            earlier = mailrows.already_processed(db, inbound_id, row.message_id, row.sha256)
+            if earlier is not None:
+                row.state, row.outcome = "duplicate", f"duplicate of #{earlier}"
+                return "duplicate"
+            outcome = decide(app, db, row, u)
+            row.state, row.outcome = "processed", outcome.code
+            row.status_request_id = outcome.request_id
+            row.error = "\n".join(outcome.problems) or None
+            log.info("inbound %s from=%s class=%s outcome=%s", row.message_id, row.from_address,
+                     row.classification, outcome.code)
+            return outcome.code
+    except Exception as exc:  # a bug must cost one mail, not the poll (Mailman shunt)
+        log.exception("inbound #%s failed", inbound_id)
+        with app.store.write() as db:
+            row = mailrows.inbound(db, inbound_id)
+            row.state, row.outcome, row.error = "failed", "failed", f"{type(exc).__name__}: {exc}"[:2000]
+            row.attempts += 1
+        return "failed"
+
+
+def _acknowledge(app: App) -> None:
+    """Move interpreted mails on the server, only now that their outcome is committed."""
+    prefix = f"{app.transport.name}:"
+    with app.store.read() as db:
+        rows = mailrows.unacknowledged(db, prefix)
+    for inbound_id, key, state in rows:
+        disposition = Disposition.FAILED if state == "failed" else Disposition.PROCESSED
+        try:
+            app.transport.acknowledge(key, disposition)
+        except FileNotFoundError:
+            log.warning("inbound #%s vanished before acknowledgement", inbound_id)
+        with app.store.write() as db:
+            mailrows.mark_acknowledged(db, inbound_id)

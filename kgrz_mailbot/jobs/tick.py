@@ -1,0 +1,111 @@
+"""``tick`` and ``plan``: derive what is due from config + database state, and do it once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from kgrz_mailbot.domain.model import ActionKind, Session
+from kgrz_mailbot.domain.timeline import PlannedAction
+from kgrz_mailbot.jobs.drafts import compile_draft
+from kgrz_mailbot.jobs.inbox import PollResult, process_inbox
+from kgrz_mailbot.jobs.requests import escalate, send_reminders, send_requests
+from kgrz_mailbot.storage import drafts, requests
+from kgrz_mailbot.storage.store import session_id
+
+if TYPE_CHECKING:
+    from kgrz_mailbot.app import App
+
+log = logging.getLogger("kgrz_mailbot.tick")
+
+NACHTRAG_PAUSE = timedelta(hours=1)  # late answers after the draft: at most one new version per hour
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    action: PlannedAction
+    state: str  # done | due | upcoming (C2)
+    done_at: datetime | None
+    silent: int | None  # reminders: projects still without a valid answer
+
+
+@dataclass
+class TickResult:
+    poll: PollResult
+    done: list[str] = field(default_factory=list)
+
+
+def plan_rows(app: App) -> list[PlanRow]:
+    now = app.clock.now()
+    rows: list[PlanRow] = []
+    with app.store.read() as db:
+        for session in app.config.sessions:
+            sid = session_id(db, session)
+            done = requests.done_actions(db, sid)
+            silent = len(app.config.active_projects) - len(requests.answers_of_session(db, sid))
+            for action in app.plan(session):
+                state = "done" if action.key in done else "due" if action.due <= now else "upcoming"
+                count = silent if action.kind is ActionKind.REMINDER else None
+                rows.append(PlanRow(action, state, done.get(action.key), count))
+    return rows
+
+
+def session_over(app: App, session: Session) -> bool:
+    return app.clock.now().astimezone(app.zone).date() >= session.date
+
+
+def tick(app: App) -> TickResult:
+    """Poll, then every due-and-undone action of every session that is not over."""
+    result = TickResult(poll=process_inbox(app))
+    for session in app.config.sessions:
+        if not session_over(app, session):
+            result.done += _tick_session(app, session)
+    return result
+
+
+def _tick_session(app: App, session: Session) -> list[str]:
+    now = app.clock.now()
+    with app.store.read() as db:
+        sid = session_id(db, session)
+        done = requests.done_actions(db, sid)
+        latest = drafts.latest_draft(db, sid)
+    actions = app.plan(session)
+    due = [a for a in actions if a.due <= now and a.key not in done]
+    deadline = next(a for a in actions if a.kind is ActionKind.DEADLINE)
+    performed: list[str] = []
+    if "request" not in done:
+        if not any(a.kind is ActionKind.REQUEST for a in due):
+            return performed
+        if deadline.due <= now:  # too late to ask: the Werkleitung hears it from the escalation instead
+            log.warning("session=%s request skipped: deadline already passed", session.date)
+        else:
+            send_requests(app, session)
+            performed.append("request")
+            done = {**done, "request": now}
+    reminders = [a for a in due if a.kind is ActionKind.REMINDER]
+    if reminders and "request" in done and deadline.due > now:
+        # Missed reminders coalesce into one: only the latest goes out, the earlier count as covered.
+        last = reminders[-1]
+        send_reminders(app, session, last.seq, covers=tuple(a.key for a in reminders[:-1]))
+        performed.append(last.key)
+    elif reminders:
+        _mark(app, sid, [a.key for a in reminders], "übersprungen")
+    if any(a.kind is ActionKind.DEADLINE for a in due):
+        escalate(app, session)
+        performed.append("deadline")
+    if any(a.kind is ActionKind.DRAFT for a in due):
+        compile_draft(app, session, send=True, action_key="draft")
+        performed.append("draft")
+    elif "draft" in done and latest is not None and now - latest.created_at >= NACHTRAG_PAUSE:
+        result = compile_draft(app, session, send=True)
+        if result.new_version:
+            performed.append(f"nachtrag-{result.draft.version}")
+    return performed
+
+
+def _mark(app: App, sid: int, keys: list[str], note: str) -> None:
+    with app.store.write() as db:
+        for key in keys:
+            requests.mark_action(db, sid, key, app.clock.now(), note=note)

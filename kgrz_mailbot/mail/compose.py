@@ -1,0 +1,75 @@
+"""Build the RFC 822 bytes of an outgoing mail (pure: all values are passed in)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+
+from kgrz_mailbot.addresses import format_address
+
+DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    maintype: str = DOCX_TYPE[0]
+    subtype: str = DOCX_TYPE[1]
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """Addressing and threading of one mail; addresses are addr-specs, names optional."""
+
+    sender_name: str
+    sender: str
+    to: Sequence[tuple[str, str]]
+    subject: str
+    message_id: str
+    date: datetime
+    cc: Sequence[tuple[str, str]] = ()
+    in_reply_to: str | None = None
+    references: Sequence[str] = ()
+    expects_answer: bool = False
+    instance: str = "kgrz-mailbot"
+    attachments: Sequence[Attachment] = field(default_factory=tuple)
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(a for _, a in [*self.to, *self.cc]))
+
+
+def compose(envelope: Envelope, text: str, html: str | None = None) -> bytes:
+    """A multipart/alternative (plus attachments) mail with the loop-safety headers of RELIABILITY §1.3."""
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = format_address(envelope.sender_name, envelope.sender)
+    msg["To"] = ", ".join(format_address(n, a) for n, a in envelope.to)
+    if envelope.cc:
+        msg["Cc"] = ", ".join(format_address(n, a) for n, a in envelope.cc)
+    msg["Subject"] = envelope.subject
+    msg["Date"] = format_datetime(envelope.date)
+    msg["Message-ID"] = envelope.message_id
+    if envelope.in_reply_to:
+        msg["In-Reply-To"] = envelope.in_reply_to
+    if envelope.references:
+        msg["References"] = " ".join(dict.fromkeys(envelope.references))
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-KGRZ-Mailbot"] = envelope.instance
+    if envelope.expects_answer:
+        # Keep NDRs (we want to learn about bad addresses) but ask for no out-of-office storms.
+        msg["X-Auto-Response-Suppress"] = "OOF, AutoReply"
+    else:
+        msg["Precedence"] = "bulk"
+    msg["Content-Language"] = "de-DE"
+    msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    if html is not None:
+        msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    for attachment in envelope.attachments:
+        msg.add_attachment(attachment.content, maintype=attachment.maintype, subtype=attachment.subtype,
+                           filename=attachment.filename)
+    return msg.as_bytes()

@@ -1,0 +1,191 @@
+"""Inbox and outbox rows: raw mail stored before interpretation, outbound mail before sending."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session as DbSession
+from sqlmodel import col, select
+
+from kgrz_mailbot.storage.tables import InboundMailRow, OutboundMailRow
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A mail to be recorded in the outbox; ``raw`` already carries ``message_id``."""
+
+    business_key: str
+    message_id: str
+    kind: str
+    recipients: tuple[str, ...]
+    subject: str
+    raw: bytes
+    session_id: int | None = None
+    status_request_id: int | None = None
+    inbound_mail_id: int | None = None
+
+
+# --- inbox -----------------------------------------------------------------------------------------
+
+
+def store_inbound(db: DbSession, *, source_key: str, raw: bytes, sha256: str, message_id: str | None,
+                  received_at: datetime, verified_sender: str | None = None) -> int | None:
+    """Insert the raw mail; ``None`` when this transport identity is already stored."""
+    if db.exec(select(InboundMailRow.id).where(InboundMailRow.source_key == source_key)).first() is not None:
+        return None
+    row = InboundMailRow(source_key=source_key, raw=raw, sha256=sha256, message_id=message_id, size=len(raw),
+                         received_at=received_at, verified_sender=verified_sender)
+    db.add(row)
+    db.flush()
+    return row.id
+
+
+def stored_inbound_ids(db: DbSession) -> list[int]:
+    """Mails stored but not yet interpreted, in arrival order."""
+    query = select(InboundMailRow.id).where(InboundMailRow.state == "stored").order_by(InboundMailRow.id)
+    return [i for i in db.exec(query).all() if i is not None]
+
+
+def inbound(db: DbSession, inbound_id: int) -> InboundMailRow:
+    return db.exec(select(InboundMailRow).where(InboundMailRow.id == inbound_id)).one()
+
+
+def already_processed(db: DbSession, inbound_id: int, message_id: str | None, sha256: str) -> int | None:
+    """An earlier mail with the same Message-ID (or, without one, the same bytes) that was interpreted."""
+    query = select(InboundMailRow.id).where(
+        InboundMailRow.id != inbound_id, col(InboundMailRow.state).in_(("processed", "failed"))
+    )
+    if message_id:
+        query = query.where(InboundMailRow.message_id == message_id)
+    else:
+        query = query.where(InboundMailRow.sha256 == sha256)
+    return db.exec(query.order_by(InboundMailRow.id)).first()
+
+
+def unacknowledged(db: DbSession, prefix: str) -> list[tuple[int, str, str]]:
+    """(id, transport key, state) of interpreted mails not yet moved on the server."""
+    rows = db.exec(
+        select(InboundMailRow.id, InboundMailRow.source_key, InboundMailRow.state).where(
+            InboundMailRow.acked == False,  # noqa: E712 - SQL expression
+            InboundMailRow.state != "stored",
+            col(InboundMailRow.source_key).startswith(prefix),
+        )
+    ).all()
+    return [(i, key.removeprefix(prefix), state) for i, key, state in rows]
+
+
+def mark_acknowledged(db: DbSession, inbound_id: int) -> None:
+    db.execute(sa.update(InboundMailRow).where(col(InboundMailRow.id) == inbound_id).values(acked=True))
+
+
+def absences(db: DbSession, addresses: list[str], since: datetime) -> dict[str, datetime]:
+    """Out-of-office notices received from these addresses since a point in time."""
+    rows = db.exec(
+        select(InboundMailRow.from_address, InboundMailRow.received_at).where(
+            InboundMailRow.classification == "auto-reply",
+            col(InboundMailRow.from_address).in_(addresses),
+            InboundMailRow.received_at >= since,
+        )
+    ).all()
+    return {address: at for address, at in rows if address}
+
+
+# --- outbox ----------------------------------------------------------------------------------------
+
+
+def record_outgoing(db: DbSession, mail: Outgoing, now: datetime) -> bool:
+    """Add the mail to the outbox unless its business key exists; True when it was added."""
+    if outgoing_exists(db, mail.business_key):
+        return False
+    db.add(OutboundMailRow(
+        business_key=mail.business_key, message_id=mail.message_id, kind=mail.kind, session_id=mail.session_id,
+        status_request_id=mail.status_request_id, inbound_mail_id=mail.inbound_mail_id,
+        recipients=",".join(mail.recipients), subject=mail.subject, raw=mail.raw, created_at=now,
+    ))
+    db.flush()
+    return True
+
+
+def outgoing_exists(db: DbSession, business_key: str) -> bool:
+    query = select(OutboundMailRow.id).where(OutboundMailRow.business_key == business_key)
+    return db.exec(query).first() is not None
+
+
+def outgoing_by_message_ids(db: DbSession, message_ids: list[str]) -> list[OutboundMailRow]:
+    if not message_ids:
+        return []
+    return list(db.exec(select(OutboundMailRow).where(col(OutboundMailRow.message_id).in_(message_ids))).all())
+
+
+def outbox_rows(db: DbSession, state: str) -> list[OutboundMailRow]:
+    query = select(OutboundMailRow).where(OutboundMailRow.state == state).order_by(OutboundMailRow.id)
+    return list(db.exec(query).all())
+
+
+def claim(db: DbSession, outbound_id: int, expected: str = "pending") -> bool:
+    """Optimistic state change pending → sending; False when another worker took it."""
+    result = db.execute(
+        sa.update(OutboundMailRow)
+        .where(col(OutboundMailRow.id) == outbound_id, OutboundMailRow.state == expected)
+        .values(state="sending", attempts=OutboundMailRow.attempts + 1)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def set_outbound_state(db: DbSession, outbound_id: int, state: str, *, now: datetime | None = None,
+                       error: str | None = None) -> None:
+    values: dict[str, object] = {"state": state, "last_error": error}
+    if state == "sent":
+        values["sent_at"] = now
+    db.execute(sa.update(OutboundMailRow).where(col(OutboundMailRow.id) == outbound_id).values(**values))
+
+
+def count_kind(db: DbSession, *, kind: str, status_request_id: int, recipient: str, since: datetime) -> int:
+    """How many mails of one kind went to a recipient for a request recently (explanation rate limit)."""
+    rows = db.exec(
+        select(OutboundMailRow.recipients).where(
+            OutboundMailRow.kind == kind,
+            OutboundMailRow.status_request_id == status_request_id,
+            OutboundMailRow.created_at >= since,
+        )
+    ).all()
+    return sum(1 for r in rows if recipient in r.split(","))
+
+
+def reminders_sent(db: DbSession, status_request_id: int) -> int:
+    query = select(sa.func.count()).where(
+        OutboundMailRow.status_request_id == status_request_id, OutboundMailRow.kind == "reminder"
+    )
+    return int(db.exec(query).one())
+
+
+def request_was_sent(db: DbSession, status_request_id: int) -> bool:
+    query = select(OutboundMailRow.id).where(
+        OutboundMailRow.status_request_id == status_request_id, OutboundMailRow.kind == "request"
+    )
+    return db.exec(query).first() is not None
+
+
+
+
+
+def outbox_rows_of_request(db: DbSession, status_request_id: int) -> list[OutboundMailRow]:
+    query = select(OutboundMailRow).where(OutboundMailRow.status_request_id == status_request_id)
+    return list(db.exec(query.order_by(OutboundMailRow.id)).all())
+
+
+def sent_at_of_request(db: DbSession, status_request_id: int) -> datetime | None:
+    rows = [r for r in outbox_rows_of_request(db, status_request_id) if r.kind == "request"]
+    return (rows[0].sent_at or rows[0].created_at) if rows else None
+
+
+def last_rejection_problems(db: DbSession, status_request_id: int) -> list[str]:
+    """The problems named in the latest explanation for a request, for reminders and escalation."""
+    error = db.exec(
+        select(InboundMailRow.error)
+        .where(InboundMailRow.status_request_id == status_request_id, InboundMailRow.outcome == "rejected")
+        .order_by(col(InboundMailRow.id).desc())
+    ).first()
+    return error.split("\n") if error else []

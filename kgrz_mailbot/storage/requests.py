@@ -1,0 +1,162 @@
+"""Status requests, timeline actions and the answers in force, mapped to domain values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session as DbSession
+from sqlmodel import col, select
+
+from kgrz_mailbot.domain.drafting import Answer
+from kgrz_mailbot.domain.model import Ampel, StatusFields
+from kgrz_mailbot.storage.tables import (
+    CommitteeRow,
+    ProjectRow,
+    SessionActionRow,
+    SessionRow,
+    StatusRequestRow,
+    StatusUpdateRow,
+)
+
+
+@dataclass(frozen=True)
+class RequestRef:
+    """A status request as the jobs see it."""
+
+    id: int
+    token: str
+    session_id: int
+    committee: str
+    session_date: date
+    project_key: str
+
+
+def _ref_query():  # type: ignore[no-untyped-def]
+    return (
+        select(StatusRequestRow, SessionRow.date, CommitteeRow.key, ProjectRow.key)
+        .join(SessionRow, SessionRow.id == StatusRequestRow.session_id)
+        .join(CommitteeRow, CommitteeRow.id == SessionRow.committee_id)
+        .join(ProjectRow, ProjectRow.id == StatusRequestRow.project_id)
+    )
+
+
+def _ref(row: tuple[StatusRequestRow, date, str, str]) -> RequestRef:
+    request, day, committee, project = row
+    assert request.id is not None
+    return RequestRef(request.id, request.token, request.session_id, committee, day, project)
+
+
+def ensure_request(db: DbSession, sid: int, pid: int, now: datetime, new_token: Callable[[], str]) -> RequestRef:
+    """The request of session × project, created with a fresh token on first use."""
+    row = db.exec(
+        select(StatusRequestRow).where(StatusRequestRow.session_id == sid, StatusRequestRow.project_id == pid)
+    ).first()
+    if row is None:
+        row = StatusRequestRow(session_id=sid, project_id=pid, token=new_token(), created_at=now)
+        db.add(row)
+        db.flush()
+    return request_by_id(db, row.id)  # type: ignore[arg-type]
+
+
+def request_by_id(db: DbSession, request_id: int) -> RequestRef:
+    return _ref(db.exec(_ref_query().where(StatusRequestRow.id == request_id)).one())
+
+
+def request_by_token(db: DbSession, token: str) -> RequestRef | None:
+    row = db.exec(_ref_query().where(StatusRequestRow.token == token.upper())).first()
+    return _ref(row) if row else None
+
+
+def requests_of_session(db: DbSession, sid: int) -> list[RequestRef]:
+    return [_ref(r) for r in db.exec(_ref_query().where(StatusRequestRow.session_id == sid)).all()]
+
+
+def requests_of_projects(db: DbSession, project_keys: list[str], since: date) -> list[RequestRef]:
+    """Requests of the given projects for sessions on or after ``since`` (the open ones)."""
+    query = _ref_query().where(col(ProjectRow.key).in_(project_keys), SessionRow.date >= since)
+    return [_ref(r) for r in db.exec(query.order_by(SessionRow.date)).all()]
+
+
+def action_done(db: DbSession, sid: int, action: str) -> bool:
+    query = select(SessionActionRow).where(SessionActionRow.session_id == sid, SessionActionRow.action == action)
+    return db.exec(query).first() is not None
+
+
+def done_actions(db: DbSession, sid: int) -> dict[str, datetime]:
+    rows = db.exec(select(SessionActionRow).where(SessionActionRow.session_id == sid)).all()
+    return {r.action: r.done_at for r in rows}
+
+
+def mark_action(db: DbSession, sid: int, action: str, now: datetime, note: str = "") -> None:
+    if not action_done(db, sid, action):
+        db.add(SessionActionRow(session_id=sid, action=action, done_at=now, note=note))
+
+
+def add_update(db: DbSession, request_id: int, inbound_id: int, sender: str, sent_at: datetime,
+               received_at: datetime, fields: StatusFields) -> None:
+    db.add(StatusUpdateRow(
+        status_request_id=request_id, inbound_mail_id=inbound_id, sender=sender, sent_at=sent_at,
+        received_at=received_at, ampel=fields.ampel.value if fields.ampel else None,
+        fortschritt=fields.fortschritt, stand=fields.stand, weiteres_vorgehen=fields.weiteres_vorgehen,
+        meilenstein=fields.meilenstein, budget=fields.budget, hinweis=fields.hinweis, unchanged=fields.unchanged,
+    ))
+    db.flush()
+
+
+def _answer(row: StatusUpdateRow) -> Answer:
+    fields = StatusFields(
+        stand=row.stand, ampel=Ampel(row.ampel) if row.ampel else None, fortschritt=row.fortschritt,
+        weiteres_vorgehen=row.weiteres_vorgehen, meilenstein=row.meilenstein, budget=row.budget,
+        hinweis=row.hinweis, unchanged=row.unchanged,
+    )
+    return Answer(fields=fields, sender=row.sender, answered_at=row.sent_at)
+
+
+def _latest(db: DbSession, request_ids: list[int]) -> dict[int, Answer]:
+    """The answer in force per request: latest ``Date:``, then arrival order (C4)."""
+    rows = db.exec(
+        select(StatusUpdateRow)
+        .where(col(StatusUpdateRow.status_request_id).in_(request_ids))
+        .order_by(StatusUpdateRow.sent_at, StatusUpdateRow.inbound_mail_id)
+    ).all()
+    return {row.status_request_id: _answer(row) for row in rows}
+
+
+def answers_of_session(db: DbSession, sid: int) -> dict[str, Answer]:
+    """Project key → answer in force for one session."""
+    refs = requests_of_session(db, sid)
+    latest = _latest(db, [r.id for r in refs])
+    return {r.project_key: latest[r.id] for r in refs if r.id in latest}
+
+
+def answer_of_request(db: DbSession, request_id: int) -> Answer | None:
+    return _latest(db, [request_id]).get(request_id)
+
+
+def previous_answers(db: DbSession, committee: str, before: date) -> dict[str, tuple[date, Answer]]:
+    """Per project, the answer of the last earlier session of the committee in which it was answered.
+
+    An ``unverändert`` answer carries no text of its own, so it is resolved against the session
+    before it; the quoted text is what the Vorlage of that session showed.
+    """
+    rows = db.exec(
+        _ref_query().where(CommitteeRow.key == committee, SessionRow.date < before).order_by(SessionRow.date)
+    ).all()
+    refs = [_ref(r) for r in rows]
+    latest = _latest(db, [r.id for r in refs])
+    result: dict[str, tuple[date, Answer]] = {}
+    for ref in refs:  # ascending by date, so later sessions overwrite earlier ones
+        answer = latest.get(ref.id)
+        if answer is None:
+            continue
+        if answer.fields.unchanged and ref.project_key in result:
+            earlier = result[ref.project_key][1].fields
+            answer = Answer(
+                fields=StatusFields(**{**answer.fields.__dict__, "stand": earlier.stand, "unchanged": False}),
+                sender=answer.sender, answered_at=answer.answered_at,
+            )
+        if answer.fields.stand:
+            result[ref.project_key] = (ref.session_date, answer)
+    return result

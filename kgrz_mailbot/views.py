@@ -1,0 +1,130 @@
+"""Text and JSON views of the timeline and of a session's status for the CLI (C2 shapes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from kgrz_mailbot.domain.timeline import ACTION_LABELS, weekday_name
+from kgrz_mailbot.jobs.tick import PlanRow
+from kgrz_mailbot.storage import drafts, mailrows, requests
+from kgrz_mailbot.storage.store import session_id
+
+if TYPE_CHECKING:
+    from kgrz_mailbot.app import App
+    from kgrz_mailbot.domain.model import Session
+
+STATE_LABELS = {"done": "erledigt", "due": "fällig", "upcoming": "geplant"}
+
+
+def plan_json(app: App, rows: list[PlanRow]) -> list[dict[str, Any]]:
+    return [
+        {
+            "session": row.action.session.date.isoformat(),
+            "committee": row.action.session.committee,
+            "action": row.action.kind.value,
+            "due": row.action.due.astimezone(app.zone).isoformat(),
+            "state": row.state,
+            **({"seq": row.action.seq} if row.action.seq else {}),
+        }
+        for row in rows
+    ]
+
+
+def plan_text(app: App, rows: list[PlanRow]) -> str:
+    """A calendar an admin can read: one block per session, one line per action."""
+    lines: list[str] = []
+    current: tuple[str, date] | None = None
+    today = app.clock.now().astimezone(app.zone).date()
+    for row in rows:
+        session = row.action.session
+        if (session.committee, session.date) != current:
+            current = (session.committee, session.date)
+            name = app.config.committee(session.committee).name
+            over = "  (Sitzung vorbei)" if session.date <= today else ""
+            lines += ["", f"{name} – Sitzung am {weekday_name(session.date)}, {session.date:%d.%m.%Y}{over}"]
+        local = row.action.due.astimezone(app.zone)
+        label = ACTION_LABELS[row.action.kind]
+        if row.action.seq:
+            label = f"{row.action.seq}. {label}"
+        state = STATE_LABELS[row.state]
+        if row.state == "done" and row.done_at:
+            state += f" am {row.done_at.astimezone(app.zone):%d.%m. %H:%M}"
+        if row.state == "due" and session.date <= today:
+            state = "nicht erfolgt"
+        extra = f" – noch {row.silent} ohne Antwort" if row.silent is not None and row.state != "done" else ""
+        lines.append(f"  {weekday_name(local.date())[:2]} {local:%d.%m.%Y %H:%M}  {label:<54} {state}{extra}")
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+@dataclass(frozen=True)
+class ProjectStatus:
+    key: str
+    title: str
+    lead: str
+    requested: bool
+    reminders: int
+    answered: bool
+    answered_by: str | None
+    answered_at: datetime | None
+    token: str | None
+    last_problem: str | None
+
+
+def session_status(app: App, session: Session) -> tuple[list[ProjectStatus], list[drafts.DraftRecord]]:
+    with app.store.read() as db:
+        sid = session_id(db, session)
+        refs = {r.project_key: r for r in requests.requests_of_session(db, sid)}
+        answers = requests.answers_of_session(db, sid)
+        result = []
+        for project in app.config.active_projects:
+            ref = refs.get(project.key)
+            answer = answers.get(project.key)
+            problems = mailrows.last_rejection_problems(db, ref.id) if ref and not answer else []
+            result.append(ProjectStatus(
+                key=project.key, title=project.title, lead=project.lead.formatted(),
+                requested=bool(ref and mailrows.request_was_sent(db, ref.id)),
+                reminders=mailrows.reminders_sent(db, ref.id) if ref else 0, answered=answer is not None,
+                answered_by=answer.sender if answer else None, answered_at=answer.answered_at if answer else None,
+                token=ref.token if ref else None, last_problem=problems[0] if problems else None,
+            ))
+        return result, drafts.drafts_of_session(db, sid)
+
+
+def status_json(app: App, session: Session, rows: list[ProjectStatus], versions: list[drafts.DraftRecord]) -> dict:
+    return {
+        "session": session.date.isoformat(),
+        "committee": session.committee,
+        "projects": [
+            {"key": r.key, "requested": r.requested, "reminders": r.reminders, "answered": r.answered,
+             "answered_by": r.answered_by, "answered_at": r.answered_at.isoformat() if r.answered_at else None,
+             "token": r.token}
+            for r in rows
+        ],
+        "drafts": [
+            {"version": d.version, "sent": d.sent_at is not None, "approved": d.approved_at is not None,
+             "approved_by": d.approved_by, "docx": d.paths[2]}
+            for d in versions
+        ],
+    }
+
+
+def status_text(app: App, session: Session, rows: list[ProjectStatus], versions: list[drafts.DraftRecord]) -> str:
+    name = app.config.committee(session.committee).name
+    answered = sum(r.answered for r in rows)
+    lines = [f"{name} – Sitzung am {session.date:%d.%m.%Y}: {answered} von {len(rows)} Projekten beantwortet", ""]
+    for r in rows:
+        if r.answered and r.answered_at:
+            state = f"beantwortet von {r.answered_by} am {r.answered_at.astimezone(app.zone):%d.%m.%Y %H:%M}"
+        elif r.requested:
+            state = "angefragt, noch keine gültige Antwort" + (f" ({r.last_problem})" if r.last_problem else "")
+        else:
+            state = "noch nicht angefragt"
+        lines.append(f"  {r.title}")
+        lines.append(f"      {state}; Erinnerungen: {r.reminders}; Leitung: {r.lead}")
+    for d in versions:
+        approval = f", freigegeben von {d.approved_by}" if d.approved_at else ""
+        sent = "versandt" if d.sent_at else "nicht versandt"
+        lines.append(f"\n  Entwurf Version {d.version}: {sent}{approval}\n      {d.paths[2]}")
+    return "\n".join(lines) + "\n"
