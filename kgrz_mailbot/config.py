@@ -28,7 +28,8 @@ SCHEMA: dict[str, dict[str, Any]] = {
             "exchange": {
                 "!endpoint": str, "auth": str, "username_env": str, "password_env": str, "version": str,
                 "ca_bundle": str, "processed_folder": str, "failed_folder": str, "tenant_id": str,
-                "client_id": str, "client_secret_env": str, "timeout_seconds": int, "max_wait_seconds": int,
+                "client_id": str, "client_secret_env": str, "token_url": str, "timeout_seconds": int,
+                "max_wait_seconds": int,
             },
         },
         "storage": {"url": str},
@@ -66,9 +67,19 @@ def load_config(directory: Path) -> Config:
     for name, data in raw.items():
         if data is not None:
             _check_keys(name, "", data, SCHEMA[name], problems)
-    if problems or any(v is None for v in raw.values()):
+    if any(v is None for v in raw.values()):
         raise ConfigError(problems)
-    return build_config(directory.resolve(), raw["settings.toml"], raw["schedule.toml"], raw["projects.toml"])
+    try:
+        config = build_config(directory.resolve(), raw["settings.toml"], raw["schedule.toml"], raw["projects.toml"])
+    except ConfigError as exc:
+        problems.extend(exc.problems)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        # A structural problem (already reported above) keeps some meaning checks from running.
+        if not problems:
+            raise
+    if problems:
+        raise ConfigError(problems)
+    return config
 
 
 def _read_toml(path: Path, problems: Problems) -> dict[str, Any] | None:

@@ -24,6 +24,7 @@ class ExchangeSettings:
     tenant_id: str | None = None
     client_id: str | None = None
     client_secret_env: str | None = None
+    token_url: str | None = None  # OAuth2 token endpoint other than Microsoft Entra (AD FS)
     timeout_seconds: int = 60
     max_wait_seconds: int = 120
 

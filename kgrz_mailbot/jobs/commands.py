@@ -30,7 +30,8 @@ def answer(app: App, db: DbSession, row: InboundMailRow, u: Understanding) -> st
     refs = open_requests(app, db, sender)
     context = mails.base_context(app) | {"greeting_name": mails.greeting(u.facts.from_name)}
     if u.command is Command.HILFE:
-        template, context = "help.txt.j2", context | {"form": render_form(None), "open_requests": open_items(app, db, refs)}
+        template = "help.txt.j2"
+        context |= {"form": render_form(None), "open_requests": open_items(app, db, refs)}
     elif u.command is Command.FORMULAR:
         template, context = "form.txt.j2", context | {"items": _form_items(app, db, refs)}
     else:

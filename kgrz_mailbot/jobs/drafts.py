@@ -38,8 +38,10 @@ class CompileResult:
 
 def organisation(app: App) -> Organisation:
     org, report = app.config.organisation, app.config.report
-    return Organisation(name=org.name, short=org.short, unit=org.unit, az=org.az,
-                        vorlage_number=report.vorlage_number, unterrichtung=report.unterrichtung or DEFAULT_UNTERRICHTUNG)
+    return Organisation(
+        name=org.name, short=org.short, unit=org.unit, az=org.az, vorlage_number=report.vorlage_number,
+        unterrichtung=report.unterrichtung or DEFAULT_UNTERRICHTUNG,
+    )
 
 
 def compile_draft(app: App, session: Session, send: bool = False, action_key: str | None = None) -> CompileResult:

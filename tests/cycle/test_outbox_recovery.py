@@ -1,0 +1,49 @@
+"""Record before send: a crash between sending and marking never sends twice and never loses the mail."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from kgrz_mailbot.app import App
+from kgrz_mailbot.jobs.requests import send_requests
+from kgrz_mailbot.mail import outbox
+from kgrz_mailbot.storage.tables import OutboundMailRow
+from kgrz_mailbot.transports.maildir import sent_name
+from tests.support import at, sent_messages
+
+
+class CrashAfterSend(Exception):
+    pass
+
+
+def test_a_crash_after_sending_is_settled_by_the_sent_folder(app: App, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    session = app.session(at("2018-09-19T00:00").date())
+    real_send = app.transport.send
+    calls = {"n": 0}
+
+    def send_then_die(raw: bytes, **kwargs: object) -> None:
+        calls["n"] += 1
+        real_send(raw, **kwargs)  # type: ignore[arg-type]
+        if calls["n"] == 3:
+            raise CrashAfterSend  # the mail left, the process died before marking it
+
+    monkeypatch.setattr(app.transport, "send", send_then_die)
+    send_requests(app, session)
+    monkeypatch.setattr(app.transport, "send", real_send)
+    outbox.flush(app)
+    send_requests(app, session)
+    assert len(sent_messages(app)) == 6
+    with app.store.read() as db:
+        states = db.exec(sa.select(OutboundMailRow.state)).scalars().all()
+    assert states == ["sent"] * 6
+
+
+def test_a_row_left_sending_without_a_sent_copy_goes_out_once(app: App) -> None:
+    send_requests(app, app.session(at("2018-09-19T00:00").date()))
+    with app.store.write() as db:
+        message_id = db.execute(sa.select(OutboundMailRow.message_id).where(OutboundMailRow.id == 1)).scalar_one()
+        db.execute(sa.update(OutboundMailRow).where(OutboundMailRow.id == 1).values(state="sending"))
+    # as if the process died after claiming, before the file was written
+    (app.config.mail.maildir_path / "sent" / "new" / sent_name(message_id)).unlink()
+    outbox.flush(app)
+    assert len(sent_messages(app)) == 6
