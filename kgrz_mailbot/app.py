@@ -31,6 +31,7 @@ class App:
     transport: Mailbox
     renderer: Renderer
     zone: ZoneInfo = field(init=False)
+    _plans: dict[Session, list[PlannedAction]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.zone = ZoneInfo(self.config.organisation.timezone)
@@ -44,9 +45,14 @@ class App:
         return lambda day: day in closed or day in calendar
 
     def plan(self, session: Session) -> list[PlannedAction]:
-        policy = self.config.timeline
-        return plan_session(session, request=policy.request, reminders=policy.reminders, deadline=policy.deadline,
-                            draft=policy.draft, clock=policy.time_of_day, zone=self.zone, is_closed=self.is_closed)
+        """The session's timeline; a pure function of the config, so computed once per App."""
+        if session not in self._plans:
+            policy = self.config.timeline
+            self._plans[session] = plan_session(
+                session, request=policy.request, reminders=policy.reminders, deadline=policy.deadline,
+                draft=policy.draft, clock=policy.time_of_day, zone=self.zone, is_closed=self.is_closed,
+            )
+        return self._plans[session]
 
     def session(self, day: date, committee: str | None = None) -> Session:
         """The configured session of that date; a German error naming schedule.toml otherwise."""

@@ -75,16 +75,16 @@ def preview_for(app: App, db: DbSession, ref: RequestRef, answer: Answer | None)
 
 def _accept(app: App, db: DbSession, row: InboundMailRow, u: Understanding, ref: RequestRef, sender: str) -> None:
     assert row.id is not None
-    had_answer = requests.answer_of_request(db, ref.id) is not None
+    before = requests.answer_of_request(db, ref.id)
     sent_at = u.facts.date or row.received_at
     requests.add_update(db, ref.id, row.id, sender, sent_at, row.received_at, u.fields)
-    in_force = requests.answer_of_request(db, ref.id)
     mine = Answer(fields=u.fields, sender=sender, answered_at=sent_at)
     session, project = _session(app, ref), _project(app, ref)
     context = mails.base_context(app, session) | {
         "greeting_name": mails.greeting(u.facts.from_name or _name_of(project, sender)),
-        "project_title": project.title, "replaced": had_answer,
-        "superseded_by_later": in_force is not None and in_force.answered_at > sent_at,
+        "project_title": project.title, "replaced": before is not None,
+        # equal dates: the later arrival (this one) wins, so only a strictly later Date: supersedes it
+        "superseded_by_later": before is not None and before.answered_at > sent_at,
         "preview": preview_for(app, db, ref, mine), "hinweis": u.fields.hinweis,
     }
     mail = mails.build(

@@ -15,11 +15,15 @@ from kgrz_mailbot.storage import mailrows
 from kgrz_mailbot.transports.base import Disposition
 
 if TYPE_CHECKING:
+    from sqlmodel import Session as DbSession
+
     from kgrz_mailbot.app import App
+    from kgrz_mailbot.domain.model import Understanding
 
 log = logging.getLogger("kgrz_mailbot.inbox")
 
 STORE_BATCH = 100  # raw mails per commit: still committed before any of them is interpreted
+INTERPRET_BATCH = 25  # mails interpreted per commit (each in its own savepoint)
 MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(<[^>\r\n]*>)", re.I | re.M)
 
 
@@ -47,10 +51,10 @@ def process_inbox(app: App) -> PollResult:
     result.fetched = _store_new(app)
     with app.store.read() as db:
         pending = mailrows.stored_inbound_ids(db)
-    for inbound_id in pending:
-        outcome = interpret(app, inbound_id)
-        result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
-        result.failed += outcome == "failed"
+    for start in range(0, len(pending), INTERPRET_BATCH):
+        for outcome in interpret(app, pending[start:start + INTERPRET_BATCH]):
+            result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
+            result.failed += outcome == "failed"
     _acknowledge(app)
     result.sent = outbox.flush(app).sent
     log.info("poll %s", result.summary())
@@ -83,42 +87,54 @@ def _store_batch(app: App, prefix: str, batch: list) -> int:  # type: ignore[typ
     return stored
 
 
-def interpret(app: App, inbound_id: int) -> str:
-    """Classify, match and apply one stored mail in one transaction; a crash in it marks only it failed."""
+def interpret(app: App, inbound_ids: list[int]) -> list[str]:
+    """Classify, match and apply stored mails: one transaction per chunk, one savepoint per mail.
+
+    A mail whose handling raises is rolled back alone and marked failed with the reason (Mailman shunt);
+    a crash before the commit leaves the whole chunk ``stored`` for the next poll, with nothing sent.
+    """
     with app.store.read() as db:
-        raw = mailrows.inbound(db, inbound_id).raw
-    u = understand(raw, own_address=app.config.mail.address)
-    try:
-        with app.store.write() as db:
-            row = mailrows.inbound(db, inbound_id)
-            if row.state != "stored":  # another poll got here first
-                return row.outcome or row.state
-            facts = u.facts
-            row.message_id = facts.message_id or row.message_id
-            row.date_header, row.from_address, row.subject = facts.date, facts.from_address, facts.subject[:500]
-            row.classification = u.classification.value
-            row.attempts += 1
-            if u.failed:
-                row.state, row.outcome, row.error = "failed", "failed", u.reason
-                return "failed"
-            earlier = mailrows.already_processed(db, inbound_id, row.message_id, row.sha256)
-            if earlier is not None:
-                row.state, row.outcome = "duplicate", f"duplicate of #{earlier}"
-                return "duplicate"
-            outcome = decide(app, db, row, u)
-            row.state, row.outcome = "processed", outcome.code
-            row.status_request_id = outcome.request_id
-            row.error = "\n".join(outcome.problems) or None
-            log.info("inbound %s from=%s class=%s outcome=%s", row.message_id, row.from_address,
-                     row.classification, outcome.code)
-            return outcome.code
-    except Exception as exc:  # a bug must cost one mail, not the poll (Mailman shunt)
-        log.exception("inbound #%s failed", inbound_id)
-        with app.store.write() as db:
-            row = mailrows.inbound(db, inbound_id)
-            row.state, row.outcome, row.error = "failed", "failed", f"{type(exc).__name__}: {exc}"[:2000]
-            row.attempts += 1
+        raws = {i: mailrows.inbound(db, i).raw for i in inbound_ids}
+    understood = {i: understand(raw, own_address=app.config.mail.address) for i, raw in raws.items()}
+    outcomes = []
+    with app.store.write() as db:
+        for inbound_id in inbound_ids:
+            try:
+                with db.begin_nested():
+                    outcomes.append(_apply(app, db, inbound_id, understood[inbound_id]))
+            except Exception as exc:  # a bug must cost one mail, not the poll
+                log.exception("inbound #%s failed", inbound_id)
+                row = mailrows.inbound(db, inbound_id)
+                row.state, row.outcome, row.error = "failed", "failed", f"{type(exc).__name__}: {exc}"[:2000]
+                row.attempts += 1
+                outcomes.append("failed")
+    return outcomes
+
+
+def _apply(app: App, db: DbSession, inbound_id: int, u: Understanding) -> str:
+    row = mailrows.inbound(db, inbound_id)
+    if row.state != "stored":  # another poll got here first
+        return row.outcome or row.state
+    facts = u.facts
+    row.message_id = facts.message_id or row.message_id
+    row.date_header, row.from_address, row.subject = facts.date, facts.from_address, facts.subject[:500]
+    row.classification = u.classification.value
+    row.attempts += 1
+    if u.failed:
+        row.state, row.outcome, row.error = "failed", "failed", u.reason
         return "failed"
+    earlier = mailrows.already_processed(db, inbound_id, row.message_id, row.sha256)
+    if earlier is not None:
+        row.state, row.outcome = "duplicate", f"duplicate of #{earlier}"
+        return "duplicate"
+    outcome = decide(app, db, row, u)
+    row.state, row.outcome = "processed", outcome.code
+    row.status_request_id = outcome.request_id
+    row.error = "\n".join(outcome.problems) or None
+    db.flush()
+    log.info("inbound %s from=%s class=%s outcome=%s", row.message_id, row.from_address, row.classification,
+             outcome.code)
+    return outcome.code
 
 
 def _acknowledge(app: App) -> None:
@@ -126,11 +142,15 @@ def _acknowledge(app: App) -> None:
     prefix = f"{app.transport.name}:"
     with app.store.read() as db:
         rows = mailrows.unacknowledged(db, prefix)
-    for inbound_id, key, state in rows:
-        disposition = Disposition.FAILED if state == "failed" else Disposition.PROCESSED
-        try:
-            app.transport.acknowledge(key, disposition)
-        except FileNotFoundError:
-            log.warning("inbound #%s vanished before acknowledgement", inbound_id)
+    for start in range(0, len(rows), STORE_BATCH):
+        batch = rows[start:start + STORE_BATCH]
+        for inbound_id, key, state in batch:
+            disposition = Disposition.FAILED if state == "failed" else Disposition.PROCESSED
+            try:
+                app.transport.acknowledge(key, disposition)
+            except FileNotFoundError:
+                log.warning("inbound #%s vanished before acknowledgement", inbound_id)
+        # A crash before this commit only repeats the moves next time, which are idempotent.
         with app.store.write() as db:
-            mailrows.mark_acknowledged(db, inbound_id)
+            for inbound_id, _, _ in batch:
+                mailrows.mark_acknowledged(db, inbound_id)

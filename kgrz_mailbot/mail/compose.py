@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
-from email.policy import SMTP
+from kgrz_mailbot.mail.policies import SMTP
 from email.utils import format_datetime
 
 from kgrz_mailbot.addresses import format_address

@@ -49,27 +49,49 @@ def _settle(app: App, outbound_id: int, message_id: str, error: str | None) -> s
     return state
 
 
+BATCH = 100  # rows claimed, sent and marked together; a crash in between is settled by `recover`
+
+
 def flush(app: App) -> FlushResult:
     """Send every pending mail once; a failed send is settled by the sent folder, never blindly retried."""
     result = FlushResult()
     recover(app)
-    with app.store.read() as db:
-        pending = [(r.id, r.message_id, r.raw, r.recipients, r.kind) for r in mailrows.outbox_rows(db, "pending")]
-    for outbound_id, message_id, raw, recipients, kind in pending:
+    while True:
         with app.store.write() as db:
-            if not mailrows.claim(db, outbound_id):
+            batch = [(r.id, r.message_id, r.raw, r.recipients, r.kind)
+                     for r in mailrows.outbox_rows(db, "pending", limit=BATCH) if mailrows.claim(db, r.id)]
+        if not batch:
+            return result
+        sent: list[int] = []
+        for position, (outbound_id, message_id, raw, recipients, kind) in enumerate(batch):
+            try:
+                app.transport.send(raw, message_id=message_id, recipients=recipients.split(","))
+            except Exception as exc:  # the mail may or may not have left: the sent folder decides
+                log.error("send failed %s kind=%s: %s", message_id, kind, exc)
+                state = _settle(app, outbound_id, message_id, str(exc)[:500])
+                result.sent += state == "sent"
+                result.unknown += state == "unknown"
+                if state in ("pending", "sending"):  # the transport is down: the rest waits for the next tick
+                    result.failed += 1
+                    _release(app, [row[0] for row in batch[position + 1:]])
+                    _mark_sent(app, sent)
+                    result.sent += len(sent)
+                    return result
                 continue
-        try:
-            app.transport.send(raw, message_id=message_id, recipients=recipients.split(","))
-        except Exception as exc:  # the mail may or may not have left: the sent folder decides
-            log.error("send failed %s kind=%s: %s", message_id, kind, exc)
-            state = _settle(app, outbound_id, message_id, str(exc)[:500])
-            result.sent += state == "sent"
-            result.unknown += state == "unknown"
-            result.failed += state in ("pending", "sending")
-            continue
-        with app.store.write() as db:
+            sent.append(outbound_id)
+            log.info("sent %s kind=%s", message_id, kind)
+        _mark_sent(app, sent)
+        result.sent += len(sent)
+
+
+def _mark_sent(app: App, ids: list[int]) -> None:
+    with app.store.write() as db:
+        for outbound_id in ids:
             mailrows.set_outbound_state(db, outbound_id, "sent", now=app.clock.now())
-        log.info("sent %s kind=%s", message_id, kind)
-        result.sent += 1
-    return result
+
+
+def _release(app: App, ids: list[int]) -> None:
+    """Claimed but never attempted: back to pending, nothing left the building."""
+    with app.store.write() as db:
+        for outbound_id in ids:
+            mailrows.set_outbound_state(db, outbound_id, "pending")

@@ -119,9 +119,9 @@ def outgoing_by_message_ids(db: DbSession, message_ids: list[str]) -> list[Outbo
     return list(db.exec(select(OutboundMailRow).where(col(OutboundMailRow.message_id).in_(message_ids))).all())
 
 
-def outbox_rows(db: DbSession, state: str) -> list[OutboundMailRow]:
+def outbox_rows(db: DbSession, state: str, limit: int | None = None) -> list[OutboundMailRow]:
     query = select(OutboundMailRow).where(OutboundMailRow.state == state).order_by(OutboundMailRow.id)
-    return list(db.exec(query).all())
+    return list(db.exec(query.limit(limit)).all())
 
 
 def claim(db: DbSession, outbound_id: int, expected: str = "pending") -> bool:

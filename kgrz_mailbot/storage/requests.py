@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
@@ -115,11 +116,24 @@ def _answer(row: StatusUpdateRow) -> Answer:
 
 
 def _latest(db: DbSession, request_ids: list[int]) -> dict[int, Answer]:
-    """The answer in force per request: latest ``Date:``, then arrival order (C4)."""
-    rows = db.exec(
-        select(StatusUpdateRow)
+    """The answer in force per request: latest ``Date:``, then arrival order (C4); one row per request."""
+    if not request_ids:
+        return {}
+    ranked = (
+        select(
+            StatusUpdateRow.id,
+            sa.func.row_number()
+            .over(
+                partition_by=StatusUpdateRow.status_request_id,
+                order_by=(col(StatusUpdateRow.sent_at).desc(), col(StatusUpdateRow.inbound_mail_id).desc()),
+            )
+            .label("rank"),
+        )
         .where(col(StatusUpdateRow.status_request_id).in_(request_ids))
-        .order_by(StatusUpdateRow.sent_at, StatusUpdateRow.inbound_mail_id)
+        .subquery()
+    )
+    rows = db.exec(
+        select(StatusUpdateRow).join(ranked, ranked.c.id == StatusUpdateRow.id).where(ranked.c.rank == 1)
     ).all()
     return {row.status_request_id: _answer(row) for row in rows}
 
@@ -132,7 +146,13 @@ def answers_of_session(db: DbSession, sid: int) -> dict[str, Answer]:
 
 
 def answer_of_request(db: DbSession, request_id: int) -> Answer | None:
-    return _latest(db, [request_id]).get(request_id)
+    row = db.exec(
+        select(StatusUpdateRow)
+        .where(StatusUpdateRow.status_request_id == request_id)
+        .order_by(col(StatusUpdateRow.sent_at).desc(), col(StatusUpdateRow.inbound_mail_id).desc())
+        .limit(1)
+    ).first()
+    return _answer(row) if row else None
 
 
 def previous_answers(db: DbSession, committee: str, before: date) -> dict[str, tuple[date, Answer]]:
