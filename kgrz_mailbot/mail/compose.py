@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
-from kgrz_mailbot.mail.policies import SMTP
 from email.utils import format_datetime
 
 from kgrz_mailbot.addresses import format_address
+from kgrz_mailbot.mail.policies import SMTP
 
 DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")
 

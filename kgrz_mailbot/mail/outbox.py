@@ -58,40 +58,31 @@ def flush(app: App) -> FlushResult:
     recover(app)
     while True:
         with app.store.write() as db:
-            batch = [(r.id, r.message_id, r.raw, r.recipients, r.kind)
+            batch = [(r.id, r.message_id, r.raw, r.recipients.split(","), r.kind)
                      for r in mailrows.outbox_rows(db, "pending", limit=BATCH) if mailrows.claim(db, r.id)]
         if not batch:
             return result
-        sent: list[int] = []
-        for position, (outbound_id, message_id, raw, recipients, kind) in enumerate(batch):
-            try:
-                app.transport.send(raw, message_id=message_id, recipients=recipients.split(","))
-            except Exception as exc:  # the mail may or may not have left: the sent folder decides
-                log.error("send failed %s kind=%s: %s", message_id, kind, exc)
-                state = _settle(app, outbound_id, message_id, str(exc)[:500])
-                result.sent += state == "sent"
-                result.unknown += state == "unknown"
-                if state in ("pending", "sending"):  # the transport is down: the rest waits for the next tick
-                    result.failed += 1
-                    _release(app, [row[0] for row in batch[position + 1:]])
-                    _mark_sent(app, sent)
-                    result.sent += len(sent)
-                    return result
-                continue
-            sent.append(outbound_id)
-            log.info("sent %s kind=%s", message_id, kind)
+        try:
+            outcomes: list[Exception | None] = app.transport.send_many([(raw, mid, to) for _, mid, raw, to, _ in batch])
+        except Exception as exc:  # the whole batch failed: each row is settled by the sent folder
+            log.error("sending %s mails failed: %s", len(batch), exc)
+            outcomes = [exc] * len(batch)
+        sent = [row[0] for row, error in zip(batch, outcomes, strict=True) if error is None]
         _mark_sent(app, sent)
         result.sent += len(sent)
+        for (outbound_id, message_id, _, _, kind), error in zip(batch, outcomes, strict=True):
+            if error is None:
+                log.info("sent %s kind=%s", message_id, kind)
+                continue
+            state = _settle(app, outbound_id, message_id, str(error)[:500])
+            result.sent += state == "sent"
+            result.unknown += state == "unknown"
+            result.failed += state in ("pending", "sending")
+        if len(sent) < len(batch):
+            return result  # something is wrong with the transport: the rest waits for the next tick
 
 
 def _mark_sent(app: App, ids: list[int]) -> None:
     with app.store.write() as db:
         for outbound_id in ids:
             mailrows.set_outbound_state(db, outbound_id, "sent", now=app.clock.now())
-
-
-def _release(app: App, ids: list[int]) -> None:
-    """Claimed but never attempted: back to pending, nothing left the building."""
-    with app.store.write() as db:
-        for outbound_id in ids:
-            mailrows.set_outbound_state(db, outbound_id, "pending")

@@ -47,6 +47,22 @@ class Mailbox(ABC):
     def send(self, raw: bytes, *, message_id: str, recipients: Sequence[str]) -> None:
         """Send one complete message whose ``Message-ID`` header is ``message_id``."""
 
+    def send_many(self, messages: Sequence[tuple[bytes, str, Sequence[str]]]) -> list[Exception | None]:
+        """Send ``(raw, message_id, recipients)`` triples; one entry per message, None when it was accepted.
+
+        A failure of the whole batch raises; then none of it is known to be sent and the outbox asks
+        ``was_sent`` per message. Transports with a bulk operation (EWS CreateItem) override this.
+        """
+        results: list[Exception | None] = []
+        for raw, message_id, recipients in messages:
+            try:
+                self.send(raw, message_id=message_id, recipients=recipients)
+            except Exception as exc:  # noqa: BLE001 - reported per message, the caller settles it
+                results.append(exc)
+            else:
+                results.append(None)
+        return results
+
     @abstractmethod
     def was_sent(self, message_id: str) -> bool | None:
         """Whether the sent folder holds ``message_id``; ``None`` when the transport cannot tell."""

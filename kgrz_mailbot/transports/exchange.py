@@ -331,7 +331,7 @@ class ExchangeMailbox(Mailbox):
             raise error
         log.info("sent %s via EWS", message_id)
 
-    def send_many(self, messages: Sequence[tuple[bytes, str, Sequence[str]]]) -> list[TransportError | None]:
+    def send_many(self, messages: Sequence[tuple[bytes, str, Sequence[str]]]) -> list[Exception | None]:
         """Send (raw, message_id, recipients) triples with one CreateItem SendAndSaveCopy per 100.
 
         Returns one entry per message: None when Exchange accepted it, else a German TransportError for that
@@ -342,7 +342,7 @@ class ExchangeMailbox(Mailbox):
         with self._mapped("Nachrichten senden"):
             results = self._account.bulk_create(folder=self._account.sent, items=items,
                                                 message_disposition="SendAndSaveCopy", chunk_size=CHUNK)
-        out: list[TransportError | None] = []
+        out: list[Exception | None] = []
         for (_, message_id, _), result in zip(messages, results, strict=True):
             if isinstance(result, Exception):
                 log.warning("EWS refused %s: %s", message_id, result)
