@@ -143,6 +143,28 @@ def cmd_parse(args: argparse.Namespace) -> int:
     return parse_command(args)
 
 
+def cmd_session(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.jobs.tick import plan_rows  # noqa: PLC0415
+    from kgrz_mailbot.schedule_edit import add_session, move_session, remove_session  # noqa: PLC0415
+    from kgrz_mailbot.views import plan_text  # noqa: PLC0415
+
+    directory = config_dir(args.config)
+    if args.action == "add":
+        config, day, said = add_session(directory, args.date, args.committee), args.date, "eingetragen"
+    elif args.action == "move":
+        config, day = move_session(directory, args.date, args.new_date, args.committee), args.new_date
+        said = f"vom {args.date:%d.%m.%Y} verschoben"
+    else:
+        remove_session(directory, args.date, args.committee)
+        print(f"Sitzung am {args.date:%d.%m.%Y} aus schedule.toml entfernt; für sie wird nichts mehr versandt.")
+        return 0
+    app = build_app(config, clock=parse_now(args.now, ZoneInfo(config.organisation.timezone)))
+    rows = [r for r in plan_rows(app) if r.action.session.date == day]
+    print(f"Sitzung am {day:%d.%m.%Y} {said}. Neuer Zeitplan:")
+    print(plan_text(app, rows), end="")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from kgrz_mailbot.scheduler import run_service  # noqa: PLC0415
 
@@ -187,6 +209,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.eml")
     p.add_argument("--json", action="store_true")
     add("run", cmd_run, "Dienst starten (Zeitplan und Postfachabruf)")
+    session = sub.add_parser("session", help="Sitzungen in schedule.toml eintragen, verschieben, entfernen")
+    actions = session.add_subparsers(dest="action", required=True, metavar="AKTION")
+    for name, help_text in (("add", "Sitzung eintragen"), ("move", "Sitzung verschieben"),
+                            ("remove", "Sitzung entfernen")):
+        p = actions.add_parser(name, help=help_text)
+        p.add_argument("--config", metavar="DIR", help="Konfigurationsverzeichnis (Standard: ./config)")
+        p.add_argument("--now", type=_iso_datetime, metavar="T", help="Uhrzeit ersetzen (ISO, Ortszeit)")
+        p.add_argument("--committee", metavar="KEY", help="Gremium (nötig, wenn mehrere eingetragen sind)")
+        p.add_argument("date", type=_iso_date, metavar="DATUM")
+        if name == "move":
+            p.add_argument("new_date", type=_iso_date, metavar="NEUES_DATUM")
+        p.set_defaults(handler=cmd_session)
     p = sub.add_parser("demo", help="vollständigen Zyklus in einem Wegwerf-Verzeichnis vorführen")
     p.add_argument("--dir", metavar="DIR")
     p.add_argument("--config", metavar="DIR", help=argparse.SUPPRESS)

@@ -1,4 +1,10 @@
-"""``run``: APScheduler 3.11 with one idempotent reconcile job (the tick); state lives in the DB."""
+"""``run``: APScheduler 3.11 with one idempotent reconcile job (the tick); all state lives in the database.
+
+RELIABILITY.md §3: an in-memory job store and a single interval job that derives what is due from config and
+database state, instead of one persisted job per mail (APScheduler is at-most-once per fire time, and a shared
+job store duplicates runs). coalesce + max_instances=1 + misfire_grace_time=None: a late or doubled tick
+only re-checks.
+"""
 
 from __future__ import annotations
 
@@ -9,49 +15,74 @@ from types import FrameType
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
-from kgrz_mailbot.app import build_app
+from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.clock import SystemClock
-from kgrz_mailbot.config import load_config
+from kgrz_mailbot.config import FILES, load_config
 from kgrz_mailbot.errors import ConfigError
 from kgrz_mailbot.jobs.tick import tick
+from kgrz_mailbot.service_lock import ServiceLock
 from kgrz_mailbot.settings import Config
 
 log = logging.getLogger("kgrz_mailbot.scheduler")
+JOB_ID = "reconcile"
 
 
 def run_service(config: Config, directory: Path) -> int:
-    """Tick at start and every ``poll_minutes``; SIGTERM/SIGINT stop after the current tick."""
-    app = build_app(config, clock=SystemClock())
-    scheduler = BlockingScheduler(timezone=app.zone)
-
-    def reconcile() -> None:
-        nonlocal app
-        try:
-            fresh = load_config(directory)
-        except ConfigError as exc:
-            log.error("neue Konfiguration ungültig, die letzte gültige bleibt in Kraft: %s", "; ".join(exc.problems))
-        else:
-            if fresh != app.config:
-                app.close()
-                app = build_app(fresh, clock=SystemClock())
-                log.info("Konfiguration neu geladen")
-        try:
-            result = tick(app)
-            log.info("tick: %s; erledigt: %s", result.poll.summary(), ", ".join(result.done) or "-")
-        except Exception:  # the next tick carries on; nothing is lost, state lives in the database
-            log.exception("tick fehlgeschlagen")
-
-    scheduler.add_job(reconcile, "interval", minutes=config.timeline.poll_minutes, id="reconcile",
-                      replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=None,
-                      next_run_time=SystemClock().now())
-
-    def stop(signum: int, _frame: FrameType | None) -> None:
-        log.info("Signal %s: beende nach dem laufenden Durchgang", signum)
-        scheduler.shutdown(wait=True)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    log.info("kgrz-mailbot läuft: Abruf alle %s Minuten", config.timeline.poll_minutes)
-    scheduler.start()
-    app.close()
+    """Tick at start and every ``poll_minutes`` until SIGTERM/SIGINT, which stop after the current tick."""
+    with ServiceLock(config.storage_url, directory):
+        Service(config, directory).serve()
     return 0
+
+
+class Service:
+    def __init__(self, config: Config, directory: Path) -> None:
+        self.directory = directory
+        self.app: App = build_app(config, clock=SystemClock())
+        self.stamp = self._stamp()
+        self.scheduler = BlockingScheduler(timezone=self.app.zone)
+
+    def _stamp(self) -> tuple[int, ...]:
+        return tuple((self.directory / name).stat().st_mtime_ns if (self.directory / name).exists() else 0
+                     for name in FILES)
+
+    def reload_if_changed(self) -> None:
+        """A changed config takes effect at this tick; an invalid one is rejected once, the old one stays."""
+        stamp = self._stamp()
+        if stamp == self.stamp:
+            return
+        self.stamp = stamp
+        try:
+            fresh = load_config(self.directory)
+        except ConfigError as exc:
+            log.error("Neue Konfiguration ungültig, die letzte gültige bleibt in Kraft: %s", "; ".join(exc.problems))
+            return
+        minutes = fresh.timeline.poll_minutes
+        if minutes != self.app.config.timeline.poll_minutes:
+            self.scheduler.reschedule_job(JOB_ID, trigger="interval", minutes=minutes)
+        self.app.close()
+        self.app = build_app(fresh, clock=SystemClock())
+        log.info("Konfiguration neu geladen: %s Sitzungen, %s Projekte", len(fresh.sessions), len(fresh.projects))
+
+    def reconcile(self) -> None:
+        self.reload_if_changed()
+        try:
+            result = tick(self.app)
+        except Exception:  # the next tick carries on: nothing is lost, state lives in the database
+            log.exception("tick fehlgeschlagen")
+            return
+        log.info("tick: %s; erledigt: %s", result.poll.summary(), ", ".join(result.done) or "-")
+
+    def stop(self, signum: int, _frame: FrameType | None) -> None:
+        log.info("Signal %s: beende nach dem laufenden Durchgang", signum)
+        self.scheduler.shutdown(wait=True)
+
+    def serve(self) -> None:
+        self.scheduler.add_job(self.reconcile, "interval", minutes=self.app.config.timeline.poll_minutes,
+                               id=JOB_ID, replace_existing=True, coalesce=True, max_instances=1,
+                               misfire_grace_time=None, next_run_time=SystemClock().now())
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        log.info("kgrz-mailbot läuft: Abruf alle %s Minuten", self.app.config.timeline.poll_minutes)
+        self.scheduler.start()
+        self.app.close()
+        log.info("kgrz-mailbot beendet")

@@ -50,7 +50,7 @@ def plan_text(app: App, rows: list[PlanRow]) -> str:
             label = f"{row.action.seq}. {label}"
         state = STATE_LABELS[row.state]
         if row.state == "done" and row.done_at:
-            state += f" am {row.done_at.astimezone(app.zone):%d.%m. %H:%M}"
+            state += f" am {row.done_at.astimezone(app.zone):%d.%m. %H:%M}" + (f" ({row.note})" if row.note else "")
         if row.state == "due" and session.date <= today:
             state = "nicht erfolgt"
         extra = f" – noch {row.silent} ohne Antwort" if row.silent is not None and row.state != "done" else ""
@@ -70,6 +70,7 @@ class ProjectStatus:
     answered_at: datetime | None
     token: str | None
     last_problem: str | None
+    absences: tuple[str, ...] = ()  # out-of-office notices from the lead or deputies since the request
 
 
 def session_status(app: App, session: Session) -> tuple[list[ProjectStatus], list[drafts.DraftRecord]]:
@@ -82,12 +83,16 @@ def session_status(app: App, session: Session) -> tuple[list[ProjectStatus], lis
             ref = refs.get(project.key)
             answer = answers.get(project.key)
             problems = mailrows.last_rejection_problems(db, ref.id) if ref and not answer else []
+            since = mailrows.sent_at_of_request(db, ref.id) if ref else None
+            people = [project.lead.address, *(d.address for d in project.deputies)]
+            absent = mailrows.absences(db, people, since) if since else {}
             result.append(ProjectStatus(
                 key=project.key, title=project.title, lead=project.lead.formatted(),
                 requested=bool(ref and mailrows.request_was_sent(db, ref.id)),
                 reminders=mailrows.reminders_sent(db, ref.id) if ref else 0, answered=answer is not None,
                 answered_by=answer.sender if answer else None, answered_at=answer.answered_at if answer else None,
                 token=ref.token if ref else None, last_problem=problems[0] if problems else None,
+                absences=tuple(f"{address} ({at.astimezone(app.zone):%d.%m.%Y})" for address, at in absent.items()),
             ))
         return result, drafts.drafts_of_session(db, sid)
 
@@ -99,7 +104,7 @@ def status_json(app: App, session: Session, rows: list[ProjectStatus], versions:
         "projects": [
             {"key": r.key, "requested": r.requested, "reminders": r.reminders, "answered": r.answered,
              "answered_by": r.answered_by, "answered_at": r.answered_at.isoformat() if r.answered_at else None,
-             "token": r.token}
+             "token": r.token, "absences": list(r.absences)}
             for r in rows
         ],
         "drafts": [
@@ -123,6 +128,8 @@ def status_text(app: App, session: Session, rows: list[ProjectStatus], versions:
             state = "noch nicht angefragt"
         lines.append(f"  {r.title}")
         lines.append(f"      {state}; Erinnerungen: {r.reminders}; Leitung: {r.lead}")
+        if r.absences:
+            lines.append(f"      Abwesenheitsnotiz: {', '.join(r.absences)}")
     for d in versions:
         approval = f", freigegeben von {d.approved_by}" if d.approved_at else ""
         sent = "versandt" if d.sent_at else "nicht versandt"

@@ -44,14 +44,13 @@ def previous_working_day(day: date, is_closed: Callable[[date], bool]) -> date:
 
 
 def local_instant(day: date, clock: time, zone: ZoneInfo) -> datetime:
-    """``day`` at ``clock`` local time as UTC; a wall time skipped by DST resolves to the later instant."""
-    local = datetime.combine(day, clock, tzinfo=zone)
-    # A non-existent wall time (spring forward) does not survive the UTC round trip; fold=1 then
-    # yields the instant after the gap, which is the explicit policy of RELIABILITY.md §3.5.
-    roundtrip = local.astimezone(UTC).astimezone(zone)
-    if roundtrip.replace(tzinfo=None) != local.replace(tzinfo=None):
-        local = local.replace(fold=1)
-    return local.astimezone(UTC)
+    """``day`` at ``clock`` local time, as UTC.
+
+    One explicit policy for the two DST edge cases (RELIABILITY.md §3.5), both given by PEP 495's fold=0:
+    a wall time skipped in spring resolves to the instant after the gap (02:30 → 03:30 CEST), an ambiguous
+    one in autumn to its first occurrence.
+    """
+    return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
 
 
 def plan_session(

@@ -54,7 +54,8 @@ def send_requests(app: App, session: Session, action_key: str = "request") -> Ac
         for project in app.config.active_projects:
             ref = requests.ensure_request(db, sid, project_id(db, project.key), now, new_token)
             key = f"{_session_key(session)}/{project.key}/request/0"
-            if mailrows.outgoing_exists(db, key):
+            # the request of a moved session went out under its old date: still sent, never again
+            if mailrows.outgoing_exists(db, key) or mailrows.request_was_sent(db, ref.id):
                 continue
             context = mails.base_context(app, session) | _previous_context(db, session, project) | {
                 "greeting_name": mails.greeting(project.lead.name), "project_title": project.title,

@@ -29,6 +29,7 @@ class PlanRow:
     state: str  # done | due | upcoming (C2)
     done_at: datetime | None
     silent: int | None  # reminders: projects still without a valid answer
+    note: str = ""
 
 
 @dataclass
@@ -44,11 +45,12 @@ def plan_rows(app: App) -> list[PlanRow]:
         for session in app.config.sessions:
             sid = session_id(db, session)
             done = requests.done_actions(db, sid)
+            notes = requests.action_notes(db, sid)
             silent = len(app.config.active_projects) - len(requests.answers_of_session(db, sid))
             for action in app.plan(session):
                 state = "done" if action.key in done else "due" if action.due <= now else "upcoming"
                 count = silent if action.kind is ActionKind.REMINDER else None
-                rows.append(PlanRow(action, state, done.get(action.key), count))
+                rows.append(PlanRow(action, state, done.get(action.key), count, notes.get(action.key, "")))
     return rows
 
 
@@ -75,16 +77,20 @@ def _tick_session(app: App, session: Session) -> list[str]:
     due = [a for a in actions if a.due <= now and a.key not in done]
     deadline = next(a for a in actions if a.kind is ActionKind.DEADLINE)
     performed: list[str] = []
+    reminders = [a for a in due if a.kind is ActionKind.REMINDER]
     if "request" not in done:
         if not any(a.kind is ActionKind.REQUEST for a in due):
             return performed
         if deadline.due <= now:  # too late to ask: the Werkleitung hears it from the escalation instead
             log.warning("session=%s request skipped: deadline already passed", session.date)
+            _mark(app, sid, ["request"], "übersprungen: Frist bereits abgelaufen")
         else:
             send_requests(app, session)
             performed.append("request")
             done = {**done, "request": now}
-    reminders = [a for a in due if a.kind is ActionKind.REMINDER]
+            # A request sent late is not chased in the same breath: reminders already due are covered by it.
+            _mark(app, sid, [a.key for a in reminders], "übersprungen: Abfrage verspätet versandt")
+            reminders = []
     if reminders and "request" in done and deadline.due > now:
         # Missed reminders coalesce into one: only the latest goes out, the earlier count as covered.
         last = reminders[-1]

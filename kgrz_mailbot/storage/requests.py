@@ -90,6 +90,12 @@ def done_actions(db: DbSession, sid: int) -> dict[str, datetime]:
     return {r.action: r.done_at for r in rows}
 
 
+def action_notes(db: DbSession, sid: int) -> dict[str, str]:
+    """What each done action recorded (``6 Abfragen``, ``übersprungen: …``) for ``plan``."""
+    rows = db.exec(select(SessionActionRow).where(SessionActionRow.session_id == sid)).all()
+    return {r.action: r.note for r in rows}
+
+
 def mark_action(db: DbSession, sid: int, action: str, now: datetime, note: str = "") -> None:
     if not action_done(db, sid, action):
         db.add(SessionActionRow(session_id=sid, action=action, done_at=now, note=note))

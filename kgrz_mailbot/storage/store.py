@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session as DbSession
@@ -13,7 +14,16 @@ from sqlmodel import select
 from kgrz_mailbot.domain.model import Committee, Project, Session
 from kgrz_mailbot.settings import Config
 from kgrz_mailbot.storage.db import create_db_engine, upgrade_schema
-from kgrz_mailbot.storage.tables import CommitteeRow, PersonRow, ProjectRow, SessionRow
+from kgrz_mailbot.storage.tables import (
+    CommitteeRow,
+    PersonRow,
+    ProjectRow,
+    SessionActionRow,
+    SessionRow,
+    StatusRequestRow,
+)
+
+log = logging.getLogger("kgrz_mailbot.storage")
 
 
 class Store:
@@ -41,13 +51,39 @@ class Store:
         with self.write() as db:
             committees = {c.key: _upsert_committee(db, c) for c in config.committees}
             wanted = {(committees[s.committee], s.date) for s in config.sessions}
-            for row in db.exec(select(SessionRow)).all():
+            rows = db.exec(select(SessionRow)).all()
+            for row in rows:
                 row.configured = (row.committee_id, row.date) in wanted
                 wanted.discard((row.committee_id, row.date))
             for committee_id, day in sorted(wanted):
-                db.add(SessionRow(committee_id=committee_id, date=day))
+                moved = _moved_from(db, [r for r in rows if r.committee_id == committee_id and not r.configured], day)
+                if moved is not None:
+                    log.info("session moved committee_id=%s %s -> %s", committee_id, moved.date, day)
+                    moved.date, moved.configured = day, True
+                else:
+                    db.add(SessionRow(committee_id=committee_id, date=day))
             for position, project in enumerate(config.projects):
                 _upsert_project(db, project, position)
+
+
+MOVE_WINDOW = timedelta(days=90)
+
+
+def _moved_from(db: DbSession, vanished: list[SessionRow], new_date: date) -> SessionRow | None:
+    """The session a new date replaces: one that left the config in the middle of its cycle.
+
+    An admin who moves a session edits its date in schedule.toml; to the database that looks like a removed
+    and an added session. If the removed one had requests out and no draft yet, it is the same session
+    moved, so requests already sent are not sent again (the nearest such session within 90 days wins).
+    """
+    candidates = []
+    for row in vanished:
+        in_cycle = db.exec(select(StatusRequestRow.id).where(StatusRequestRow.session_id == row.id)).first()
+        drafted = db.exec(select(SessionActionRow.id).where(
+            SessionActionRow.session_id == row.id, SessionActionRow.action == "draft")).first()
+        if in_cycle is not None and drafted is None and abs(row.date - new_date) <= MOVE_WINDOW:
+            candidates.append(row)
+    return min(candidates, key=lambda r: abs(r.date - new_date), default=None)
 
 
 def _upsert_committee(db: DbSession, committee: Committee) -> int:
