@@ -165,6 +165,28 @@ def cmd_session(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.jobs.inbox import process_inbox  # noqa: PLC0415
+    from kgrz_mailbot.storage import mailrows  # noqa: PLC0415
+
+    app = _app(args)
+    if args.action == "retry":
+        with app.store.write() as db:
+            if not mailrows.release_from_quarantine(db, args.id):
+                raise MailbotError(f"Mail #{args.id} ist nicht in Quarantäne (siehe „kgrz-mailbot quarantine“).")
+        print(f"Mail #{args.id} wird erneut verarbeitet: {process_inbox(app).summary()}")
+        return 0
+    with app.store.read() as db:
+        rows = mailrows.quarantined(db)
+    if not rows:
+        print("Keine Mails in Quarantäne.")
+    for row in rows:
+        received = row.received_at.astimezone(app.zone)
+        print(f"#{row.id}  {received:%d.%m.%Y %H:%M}  {row.from_address or '?'}  „{row.subject}“  "
+              f"({row.attempts} Versuche)\n      Grund: {row.error}")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from kgrz_mailbot.scheduler import run_service  # noqa: PLC0415
 
@@ -209,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE.eml")
     p.add_argument("--json", action="store_true")
     add("run", cmd_run, "Dienst starten (Zeitplan und Postfachabruf)")
+    p = add("quarantine", cmd_quarantine, "Mails zeigen, die nicht verarbeitet werden konnten", now=True)
+    p.add_argument("action", nargs="?", choices=["list", "retry"], default="list", metavar="list|retry")
+    p.add_argument("id", nargs="?", type=int, metavar="ID")
     session = sub.add_parser("session", help="Sitzungen in schedule.toml eintragen, verschieben, entfernen")
     actions = session.add_subparsers(dest="action", required=True, metavar="AKTION")
     for name, help_text in (("add", "Sitzung eintragen"), ("move", "Sitzung verschieben"),
@@ -229,7 +254,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "quarantine" and args.action == "retry" and args.id is None:
+        parser.error("quarantine retry braucht die Nummer der Mail (ID)")
     logging.basicConfig(level=logging.INFO if args.verbose or args.command == "run" else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     try:

@@ -73,6 +73,11 @@ class ProjectStatus:
     absences: tuple[str, ...] = ()  # out-of-office notices from the lead or deputies since the request
 
 
+def quarantine_count(app: App) -> int:
+    with app.store.read() as db:
+        return len(mailrows.quarantined(db))
+
+
 def session_status(app: App, session: Session) -> tuple[list[ProjectStatus], list[drafts.DraftRecord]]:
     with app.store.read() as db:
         sid = session_id(db, session)
@@ -107,6 +112,7 @@ def status_json(app: App, session: Session, rows: list[ProjectStatus], versions:
              "token": r.token, "absences": list(r.absences)}
             for r in rows
         ],
+        "quarantine": quarantine_count(app),
         "drafts": [
             {"version": d.version, "sent": d.sent_at is not None, "approved": d.approved_at is not None,
              "approved_by": d.approved_by, "docx": d.paths[2]}
@@ -130,6 +136,9 @@ def status_text(app: App, session: Session, rows: list[ProjectStatus], versions:
         lines.append(f"      {state}; Erinnerungen: {r.reminders}; Leitung: {r.lead}")
         if r.absences:
             lines.append(f"      Abwesenheitsnotiz: {', '.join(r.absences)}")
+    held = quarantine_count(app)
+    if held:
+        lines.append(f"\n  {held} Mail(s) in Quarantäne – „kgrz-mailbot quarantine“ zeigt sie mit Grund.")
     for d in versions:
         approval = f", freigegeben von {d.approved_by}" if d.approved_at else ""
         sent = "versandt" if d.sent_at else "nicht versandt"

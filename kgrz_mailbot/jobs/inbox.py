@@ -24,6 +24,7 @@ log = logging.getLogger("kgrz_mailbot.inbox")
 
 STORE_BATCH = 100  # raw mails per commit: still committed before any of them is interpreted
 INTERPRET_BATCH = 25  # mails interpreted per commit (each in its own savepoint)
+MAX_ATTEMPTS = 3
 MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(<[^>\r\n]*>)", re.I | re.M)
 
 
@@ -54,7 +55,7 @@ def process_inbox(app: App) -> PollResult:
     for start in range(0, len(pending), INTERPRET_BATCH):
         for outcome in interpret(app, pending[start:start + INTERPRET_BATCH]):
             result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
-            result.failed += outcome == "failed"
+            result.failed += outcome in ("quarantine", "retry")
     _acknowledge(app)
     result.sent = outbox.flush(app).sent
     log.info("poll %s", result.summary())
@@ -104,15 +105,23 @@ def interpret(app: App, inbound_ids: list[int]) -> list[str]:
                     outcomes.append(_apply(app, db, inbound_id, understood[inbound_id]))
             except Exception as exc:  # a bug must cost one mail, not the poll
                 log.exception("inbound #%s failed", inbound_id)
-                row = mailrows.inbound(db, inbound_id)
-                row.state, row.outcome, row.error = "failed", "failed", f"{type(exc).__name__}: {exc}"[:2000]
-                row.attempts += 1
-                outcomes.append("failed")
+                outcomes.append(_failed_attempt(db, inbound_id, f"{type(exc).__name__}: {exc}"[:2000]))
     return outcomes
 
 
-def _apply(app: App, db: DbSession, inbound_id: int, u: Understanding) -> str:
+def _failed_attempt(db: DbSession, inbound_id: int, reason: str) -> str:
+    """Try again at the next poll; the third failure quarantines the mail with its reason (Mailman's .psv)."""
     row = mailrows.inbound(db, inbound_id)
+    row.attempts += 1
+    row.error = reason
+    if row.attempts >= MAX_ATTEMPTS:
+        row.state, row.outcome = "quarantine", "quarantine"
+        return "quarantine"
+    return "retry"
+
+
+def _apply(app: App, db: DbSession, inbound_id: int, u: Understanding) -> str:
+    row = mailrows.inbound(db, inbound_id, lock=True)
     if row.state != "stored":  # another poll got here first
         return row.outcome or row.state
     facts = u.facts
@@ -120,9 +129,9 @@ def _apply(app: App, db: DbSession, inbound_id: int, u: Understanding) -> str:
     row.date_header, row.from_address, row.subject = facts.date, facts.from_address, facts.subject[:500]
     row.classification = u.classification.value
     row.attempts += 1
-    if u.failed:
-        row.state, row.outcome, row.error = "failed", "failed", u.reason
-        return "failed"
+    if u.failed:  # a mail that cannot be parsed will not parse next time either
+        row.state, row.outcome, row.error = "quarantine", "quarantine", u.reason
+        return "quarantine"
     earlier = mailrows.already_processed(db, inbound_id, row.message_id, row.sha256)
     if earlier is not None:
         row.state, row.outcome = "duplicate", f"duplicate of #{earlier}"
@@ -145,7 +154,7 @@ def _acknowledge(app: App) -> None:
     for start in range(0, len(rows), STORE_BATCH):
         batch = rows[start:start + STORE_BATCH]
         for inbound_id, key, state in batch:
-            disposition = Disposition.FAILED if state == "failed" else Disposition.PROCESSED
+            disposition = Disposition.FAILED if state == "quarantine" else Disposition.PROCESSED
             try:
                 app.transport.acknowledge(key, disposition)
             except FileNotFoundError:

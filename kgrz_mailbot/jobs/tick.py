@@ -36,6 +36,7 @@ class PlanRow:
 class TickResult:
     poll: PollResult
     done: list[str] = field(default_factory=list)
+    skipped: bool = False
 
 
 def plan_rows(app: App) -> list[PlanRow]:
@@ -59,12 +60,16 @@ def session_over(app: App, session: Session) -> bool:
 
 
 def tick(app: App) -> TickResult:
-    """Poll, then every due-and-undone action of every session that is not over."""
-    result = TickResult(poll=process_inbox(app))
-    for session in app.config.sessions:
-        if not session_over(app, session):
-            result.done += _tick_session(app, session)
-    return result
+    """Poll, then every due-and-undone action of every session that is not over (one instance at a time)."""
+    with app.store.tick_lock() as leader:
+        if not leader:
+            log.info("tick skipped: another instance is ticking")
+            return TickResult(poll=PollResult(), skipped=True)
+        result = TickResult(poll=process_inbox(app))
+        for session in app.config.sessions:
+            if not session_over(app, session):
+                result.done += _tick_session(app, session)
+        return result
 
 
 def _tick_session(app: App, session: Session) -> list[str]:

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -37,10 +39,30 @@ def create_db_engine(url: str) -> sa.Engine:
     return engine
 
 
+def insert_ignore(db: Session, table: type[SQLModel], values: dict[str, Any]) -> int | None:
+    """``INSERT … ON CONFLICT DO NOTHING RETURNING id``: the unique constraints are the last guard when two
+    instances race past a check-then-insert; the id of the new row, or None if it already existed."""
+    dialect = db.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.id)  # type: ignore[attr-defined]
+    return db.execute(statement).scalar_one_or_none()
+
+
 def upgrade_schema(engine: sa.Engine) -> None:
     """Bring the schema to the newest Alembic revision; a no-op when it is current."""
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        serialise(connection)
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
+
+
+SETUP_LOCK = 0x4B47525B
+
+
+def serialise(connection: sa.Connection) -> None:
+    """Two instances starting at once on PostgreSQL take turns (until commit) at migrating and at mirroring
+    the config; SQLite's BEGIN IMMEDIATE already does the same."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": SETUP_LOCK})

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
+from kgrz_mailbot.storage.db import insert_ignore
 from kgrz_mailbot.storage.tables import InboundMailRow, OutboundMailRow
 
 
@@ -33,13 +34,11 @@ class Outgoing:
 def store_inbound(db: DbSession, *, source_key: str, raw: bytes, sha256: str, message_id: str | None,
                   received_at: datetime, verified_sender: str | None = None) -> int | None:
     """Insert the raw mail; ``None`` when this transport identity is already stored."""
-    if db.exec(select(InboundMailRow.id).where(InboundMailRow.source_key == source_key)).first() is not None:
-        return None
-    row = InboundMailRow(source_key=source_key, raw=raw, sha256=sha256, message_id=message_id, size=len(raw),
-                         received_at=received_at, verified_sender=verified_sender)
-    db.add(row)
-    db.flush()
-    return row.id
+    return insert_ignore(db, InboundMailRow, {
+        "source_key": source_key, "raw": raw, "sha256": sha256, "message_id": message_id, "size": len(raw),
+        "received_at": received_at, "verified_sender": verified_sender, "state": "stored", "subject": "",
+        "attempts": 0, "acked": False,
+    })
 
 
 def stored_inbound_ids(db: DbSession) -> list[int]:
@@ -48,14 +47,17 @@ def stored_inbound_ids(db: DbSession) -> list[int]:
     return [i for i in db.exec(query).all() if i is not None]
 
 
-def inbound(db: DbSession, inbound_id: int) -> InboundMailRow:
-    return db.exec(select(InboundMailRow).where(InboundMailRow.id == inbound_id)).one()
+def inbound(db: DbSession, inbound_id: int, lock: bool = False) -> InboundMailRow:
+    """One stored mail; ``lock`` holds it for this transaction so two instances never interpret it twice
+    (``FOR UPDATE`` on PostgreSQL; SQLite's single writer already serialises)."""
+    query = select(InboundMailRow).where(InboundMailRow.id == inbound_id)
+    return db.exec(query.with_for_update() if lock else query).one()
 
 
 def already_processed(db: DbSession, inbound_id: int, message_id: str | None, sha256: str) -> int | None:
     """An earlier mail with the same Message-ID (or, without one, the same bytes) that was interpreted."""
     query = select(InboundMailRow.id).where(
-        InboundMailRow.id != inbound_id, col(InboundMailRow.state).in_(("processed", "failed"))
+        InboundMailRow.id != inbound_id, col(InboundMailRow.state).in_(("processed", "quarantine"))
     )
     if message_id:
         query = query.where(InboundMailRow.message_id == message_id)
@@ -74,6 +76,21 @@ def unacknowledged(db: DbSession, prefix: str) -> list[tuple[int, str, str]]:
         )
     ).all()
     return [(i, key.removeprefix(prefix), state) for i, key, state in rows]
+
+
+def quarantined(db: DbSession) -> list[InboundMailRow]:
+    query = select(InboundMailRow).where(InboundMailRow.state == "quarantine").order_by(InboundMailRow.id)
+    return list(db.exec(query).all())
+
+
+def release_from_quarantine(db: DbSession, inbound_id: int) -> bool:
+    """Back to ``stored`` for one more try after a fix; the file stays where it is on the server."""
+    result = db.execute(
+        sa.update(InboundMailRow)
+        .where(col(InboundMailRow.id) == inbound_id, InboundMailRow.state == "quarantine")
+        .values(state="stored", attempts=0, outcome=None)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
 
 
 def mark_acknowledged(db: DbSession, inbound_id: int) -> None:
@@ -99,13 +116,12 @@ def record_outgoing(db: DbSession, mail: Outgoing, now: datetime) -> bool:
     """Add the mail to the outbox unless its business key exists; True when it was added."""
     if outgoing_exists(db, mail.business_key):
         return False
-    db.add(OutboundMailRow(
-        business_key=mail.business_key, message_id=mail.message_id, kind=mail.kind, session_id=mail.session_id,
-        status_request_id=mail.status_request_id, inbound_mail_id=mail.inbound_mail_id,
-        recipients=",".join(mail.recipients), subject=mail.subject, raw=mail.raw, created_at=now,
-    ))
-    db.flush()
-    return True
+    return insert_ignore(db, OutboundMailRow, {
+        "business_key": mail.business_key, "message_id": mail.message_id, "kind": mail.kind,
+        "session_id": mail.session_id, "status_request_id": mail.status_request_id,
+        "inbound_mail_id": mail.inbound_mail_id, "recipients": ",".join(mail.recipients), "subject": mail.subject,
+        "raw": mail.raw, "created_at": now, "state": "pending", "attempts": 0,
+    }) is not None
 
 
 def outgoing_exists(db: DbSession, business_key: str) -> bool:
@@ -121,6 +137,8 @@ def outgoing_by_message_ids(db: DbSession, message_ids: list[str]) -> list[Outbo
 
 def outbox_rows(db: DbSession, state: str, limit: int | None = None) -> list[OutboundMailRow]:
     query = select(OutboundMailRow).where(OutboundMailRow.state == state).order_by(OutboundMailRow.id)
+    if state == "pending":  # PostgreSQL: two instances take disjoint rows and never wait for each other
+        query = query.with_for_update(skip_locked=True)
     return list(db.exec(query.limit(limit)).all())
 
 

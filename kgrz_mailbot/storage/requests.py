@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from kgrz_mailbot.domain.drafting import Answer
 from kgrz_mailbot.domain.model import Ampel, StatusFields
+from kgrz_mailbot.storage.db import insert_ignore
 from kgrz_mailbot.storage.tables import (
     CommitteeRow,
     ProjectRow,
@@ -51,14 +52,13 @@ def _ref(row: tuple[StatusRequestRow, date, str, str]) -> RequestRef:
 
 def ensure_request(db: DbSession, sid: int, pid: int, now: datetime, new_token: Callable[[], str]) -> RequestRef:
     """The request of session × project, created with a fresh token on first use."""
-    row = db.exec(
-        select(StatusRequestRow).where(StatusRequestRow.session_id == sid, StatusRequestRow.project_id == pid)
-    ).first()
-    if row is None:
-        row = StatusRequestRow(session_id=sid, project_id=pid, token=new_token(), created_at=now)
-        db.add(row)
-        db.flush()
-    return request_by_id(db, row.id)  # type: ignore[arg-type]
+    query = select(StatusRequestRow.id).where(StatusRequestRow.session_id == sid, StatusRequestRow.project_id == pid)
+    request_id = db.exec(query).first()
+    if request_id is None:
+        insert_ignore(db, StatusRequestRow, {"session_id": sid, "project_id": pid, "token": new_token(),
+                                             "created_at": now})
+        request_id = db.exec(query).one()  # ours, or the one another instance inserted first
+    return request_by_id(db, request_id)
 
 
 def request_by_id(db: DbSession, request_id: int) -> RequestRef:
@@ -97,8 +97,7 @@ def action_notes(db: DbSession, sid: int) -> dict[str, str]:
 
 
 def mark_action(db: DbSession, sid: int, action: str, now: datetime, note: str = "") -> None:
-    if not action_done(db, sid, action):
-        db.add(SessionActionRow(session_id=sid, action=action, done_at=now, note=note))
+    insert_ignore(db, SessionActionRow, {"session_id": sid, "action": action, "done_at": now, "note": note})
 
 
 def add_update(db: DbSession, request_id: int, inbound_id: int, sender: str, sent_at: datetime,

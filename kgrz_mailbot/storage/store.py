@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from kgrz_mailbot.domain.model import Committee, Project, Session
 from kgrz_mailbot.settings import Config
-from kgrz_mailbot.storage.db import create_db_engine, upgrade_schema
+from kgrz_mailbot.storage.db import create_db_engine, serialise, upgrade_schema
 from kgrz_mailbot.storage.tables import (
     CommitteeRow,
     PersonRow,
@@ -24,6 +24,7 @@ from kgrz_mailbot.storage.tables import (
 )
 
 log = logging.getLogger("kgrz_mailbot.storage")
+TICK_LOCK = 0x4B47525A  # "KGRZ": the advisory lock key of the tick
 
 
 class Store:
@@ -43,12 +44,29 @@ class Store:
 
     read = write  # SQLite reads are cheap under WAL; one kind of transaction keeps the rules simple
 
+    @contextmanager
+    def tick_lock(self) -> Iterator[bool]:
+        """Leadership for one tick: on PostgreSQL a session-level advisory lock, so of two instances only one
+        ticks at a time (the other skips); SQLite has one writer and ``run`` holds a file lock anyway."""
+        if self.engine.dialect.name != "postgresql":
+            yield True
+            return
+        with self.engine.connect() as connection:
+            got = connection.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": TICK_LOCK}).scalar()
+            try:
+                yield bool(got)
+            finally:
+                if got:
+                    connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": TICK_LOCK})
+                connection.commit()
+
     def close(self) -> None:
         self.engine.dispose()
 
     def sync_config(self, config: Config) -> None:
         """Mirror committees, sessions, projects and people of the config (config is the truth)."""
         with self.write() as db:
+            serialise(db.connection())
             committees = {c.key: _upsert_committee(db, c) for c in config.committees}
             wanted = {(committees[s.committee], s.date) for s in config.sessions}
             rows = db.exec(select(SessionRow)).all()
