@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
@@ -58,15 +59,24 @@ def _print_json(data: object) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.connect_check import WARNING, check_connection, exchange_problems  # noqa: PLC0415
     from kgrz_mailbot.reports.render import Renderer  # noqa: PLC0415
 
     config = _config(args)
-    problems = Renderer(config.templates_dir).check()
-    if problems:
+    problems = Renderer(config.templates_dir).check() + exchange_problems(config, os.environ)
+    errors = [p for p in problems if not p.startswith(WARNING)]
+    if errors:
         raise ConfigError(problems)
+    for warning in problems:
+        print(warning)
     print(f"Konfiguration in Ordnung: {len(config.projects)} Projekte, {len(config.committees)} Gremien, "
           f"{len(config.sessions)} Sitzungen ({config.directory}).")
-    return 0
+    if not args.connect:
+        return 0
+    results = check_connection(config, os.environ)
+    for ok, text in results:
+        print(f"  [{'ok' if ok else 'FEHLER'}] {text}")
+    return 0 if all(ok for ok, _ in results) else 1
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -216,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--session", type=_iso_date, required=True, metavar="DATUM")
         p.add_argument("--committee", metavar="KEY", help="Gremium, falls am selben Tag mehrere tagen")
 
-    add("check", cmd_check, "Konfiguration prüfen")
+    add("check", cmd_check, "Konfiguration prüfen").add_argument(
+        "--connect", action="store_true", help="auch das Postfach öffnen und prüfen, was funktioniert")
     add("plan", cmd_plan, "Zeitplan aller Sitzungen zeigen", now=True).add_argument("--json", action="store_true")
     add("tick", cmd_tick, "Postfach lesen und alles Fällige erledigen", now=True)
     session_args(add("send-requests", cmd_send_requests, "Statusabfragen einer Sitzung senden", now=True))

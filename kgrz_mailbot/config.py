@@ -24,7 +24,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "!mail": {
             "!transport": str,
             "!address": str,
-            "maildir": {"path": str},
+            "maildir": {"path": str, "authserv_id": str},
             "exchange": {
                 "!endpoint": str, "auth": str, "username_env": str, "password_env": str, "version": str,
                 "ca_bundle": str, "processed_folder": str, "failed_folder": str, "tenant_id": str,

@@ -133,7 +133,7 @@ def _mail(directory: Path, data: dict[str, Any], problems: Problems) -> MailSett
                      "fehlt, obwohl transport = \"exchange\" gesetzt ist. Bitte endpoint und auth angeben.")
     path = resolve(directory, data.get("maildir", {}).get("path", "var/mail"))
     return MailSettings(transport=transport, address=data["address"].lower(), maildir_path=path,
-                        exchange=exchange)
+                        exchange=exchange, maildir_authserv_id=data.get("maildir", {}).get("authserv_id"))
 
 
 def _exchange(directory: Path, data: dict[str, Any], problems: Problems) -> ExchangeSettings:

@@ -35,6 +35,7 @@ class MailSettings:
     address: str
     maildir_path: Path
     exchange: ExchangeSettings | None = None
+    maildir_authserv_id: str | None = None  # trust Authentication-Results of this server only
 
     @property
     def domain(self) -> str:

@@ -47,7 +47,7 @@ def decide(app: App, db: DbSession, row: InboundMailRow, u: Understanding) -> Ou
         if projects_of(app, sender):
             _unmatched(app, db, row, u, sender)
         return Outcome("unmatched")
-    if not is_authorised(app, found.ref, sender, row.verified_sender):
+    if not is_authorised(app, found.ref, sender, row):
         return Outcome("unauthorised", found.ref.id)
     if u.problems:
         _explain(app, db, row, u, found.ref, sender)

@@ -83,6 +83,7 @@ def _store_batch(app: App, prefix: str, batch: list) -> int:  # type: ignore[typ
                 db, source_key=prefix + mail.key, raw=mail.raw, sha256=hashlib.sha256(mail.raw).hexdigest(),
                 message_id=quick_message_id(mail.raw), received_at=app.clock.now(),
                 verified_sender=mail.verified_sender,
+                sender_check=("verified" if mail.verified_sender else "unverified") if mail.checked else None,
             )
             stored += new is not None
     return stored
@@ -153,12 +154,9 @@ def _acknowledge(app: App) -> None:
         rows = mailrows.unacknowledged(db, prefix)
     for start in range(0, len(rows), STORE_BATCH):
         batch = rows[start:start + STORE_BATCH]
-        for inbound_id, key, state in batch:
-            disposition = Disposition.FAILED if state == "quarantine" else Disposition.PROCESSED
-            try:
-                app.transport.acknowledge(key, disposition)
-            except FileNotFoundError:
-                log.warning("inbound #%s vanished before acknowledgement", inbound_id)
+        app.transport.acknowledge_many(
+            [(key, Disposition.FAILED if state == "quarantine" else Disposition.PROCESSED) for _, key, state in batch]
+        )
         # A crash before this commit only repeats the moves next time, which are idempotent.
         with app.store.write() as db:
             for inbound_id, _, _ in batch:

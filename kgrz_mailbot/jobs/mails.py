@@ -47,6 +47,8 @@ def base_context(app: App, session: Session | None = None) -> dict[str, Any]:
 
 
 def greeting(name: str) -> str:
+    """The name to greet; raw 8-bit header bytes (surrogate escapes) are read as UTF-8, never passed on."""
+    name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace").strip()
     return name or "Projektleitung"
 
 

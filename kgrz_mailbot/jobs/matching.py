@@ -8,8 +8,10 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from kgrz_mailbot.domain.model import Project, Understanding
+from kgrz_mailbot.sender_check import strict_from
 from kgrz_mailbot.storage import mailrows, requests
 from kgrz_mailbot.storage.requests import RequestRef
+from kgrz_mailbot.storage.tables import InboundMailRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session as DbSession
@@ -64,11 +66,12 @@ def open_requests(app: App, db: DbSession, sender: str) -> list[RequestRef]:
     return [r for r in refs if mailrows.request_was_sent(db, r.id)]
 
 
-def is_authorised(app: App, ref: RequestRef, sender: str | None, verified: str | None) -> bool:
-    """Only the lead or a configured deputy; a server-verified sender must agree with From."""
+def is_authorised(app: App, ref: RequestRef, sender: str | None, row: InboundMailRow) -> bool:
+    """Only the lead or a configured deputy, named by one unambiguous From that the server vouches for
+    where the transport checks senders (RELIABILITY.md §5.1-5.2)."""
     project = app.config.project(ref.project_key)
-    if project is None or not sender:
+    if project is None or not sender or strict_from(row.raw) != sender:
         return False
-    if verified is not None and verified.lower() != sender:
+    if row.sender_check == "unverified" or (row.verified_sender and row.verified_sender.lower() != sender):
         return False
     return project.may_update(sender)

@@ -32,11 +32,13 @@ class Outgoing:
 
 
 def store_inbound(db: DbSession, *, source_key: str, raw: bytes, sha256: str, message_id: str | None,
-                  received_at: datetime, verified_sender: str | None = None) -> int | None:
+                  received_at: datetime, verified_sender: str | None = None,
+                  sender_check: str | None = None) -> int | None:
     """Insert the raw mail; ``None`` when this transport identity is already stored."""
     return insert_ignore(db, InboundMailRow, {
         "source_key": source_key, "raw": raw, "sha256": sha256, "message_id": message_id, "size": len(raw),
-        "received_at": received_at, "verified_sender": verified_sender, "state": "stored", "subject": "",
+        "received_at": received_at, "verified_sender": verified_sender, "sender_check": sender_check,
+        "state": "stored", "subject": "",
         "attempts": 0, "acked": False,
     })
 

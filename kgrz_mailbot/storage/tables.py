@@ -114,6 +114,7 @@ class InboundMailRow(SQLModel, table=True):
     date_header: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     from_address: str | None = Field(default=None, index=True)
     verified_sender: str | None = None  # what the server vouches for (EWS-resolved internal sender)
+    sender_check: str | None = None  # "verified" | "unverified"; None: the transport does not check senders
     subject: str = ""
     state: str = "stored"  # stored | processed | failed | duplicate
     classification: str | None = None

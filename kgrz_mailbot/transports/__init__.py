@@ -20,4 +20,4 @@ def open_transport(settings: MailSettings, environ: Mapping[str, str] | None = N
         return ExchangeMailbox(settings.exchange, settings.address, os.environ if environ is None else environ)
     from kgrz_mailbot.transports.maildir import MaildirMailbox  # noqa: PLC0415
 
-    return MaildirMailbox(settings.maildir_path)
+    return MaildirMailbox(settings.maildir_path, settings.maildir_authserv_id)

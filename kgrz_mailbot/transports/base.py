@@ -21,12 +21,14 @@ class InboundMail:
 
     ``key`` is stable for as long as the message has not been acknowledged (Maildir file name,
     EWS ItemId). ``verified_sender`` is the sender address the server itself vouches for, where
-    the transport has one (EWS-resolved sender of an internal mail); ``None`` otherwise.
+    the transport checks senders (``checked``: EWS-resolved sender of an internal mail, or our own
+    MTA's Authentication-Results on Maildir); ``None`` otherwise.
     """
 
     key: str
     raw: bytes
     verified_sender: str | None = None
+    checked: bool = False  # the transport vouches for senders: verified_sender None then means "not verified"
 
 
 class Mailbox(ABC):
@@ -42,6 +44,11 @@ class Mailbox(ABC):
     @abstractmethod
     def acknowledge(self, key: str, disposition: Disposition) -> None:
         """Move one fetched message out of the way; idempotent for an already moved message."""
+
+    def acknowledge_many(self, items: Sequence[tuple[str, Disposition]]) -> None:
+        """Acknowledge several mails; transports with a bulk move (EWS MoveItem) override this."""
+        for key, disposition in items:
+            self.acknowledge(key, disposition)
 
     @abstractmethod
     def send(self, raw: bytes, *, message_id: str, recipients: Sequence[str]) -> None:

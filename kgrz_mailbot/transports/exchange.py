@@ -36,7 +36,7 @@ from exchangelib.folders import Folder
 from exchangelib.properties import FolderId, ItemId
 from exchangelib.properties import Mailbox as EwsMailbox
 from exchangelib.protocol import BaseProtocol, Protocol
-from exchangelib.services import CreateFolder
+from exchangelib.services import CreateFolder, CreateItem
 from exchangelib.version import EXCHANGE_O365
 from oauthlib.oauth2 import OAuth2Error
 
@@ -83,6 +83,39 @@ _TEMPORARY: tuple[type[BaseException], ...] = (
 #: OAuth2 token endpoint errors that mean "fix the app registration", not "try again later"
 _OAUTH_LOGIN_ERRORS = frozenset({"invalid_client", "unauthorized_client", "invalid_grant", "invalid_scope",
                                  "access_denied", "invalid_request"})
+
+#: response-message errors exchangelib itself acts on for the whole request (back-off, version negotiation)
+_WHOLE_REQUEST: tuple[type[BaseException], ...] = (
+    ews_errors.ErrorServerBusy,
+    ews_errors.ErrorExceededConnectionCount,
+    ews_errors.ErrorTimeoutExpired,
+    ews_errors.ErrorTooManyObjectsOpened,
+    ews_errors.ErrorInternalServerTransientError,
+    ews_errors.ErrorInvalidServerVersion,
+    ews_errors.ErrorIncorrectSchemaVersion,
+    ews_errors.ErrorInvalidSchemaVersionForMailboxVersion,
+)
+
+
+class _SendItems(CreateItem):
+    """CreateItem that answers every per-item error as that item's result instead of raising it.
+
+    exchangelib returns only a short list of per-item errors (ErrorItemSave, ErrorMessageSizeExceeded …) and
+    raises the rest (ErrorInvalidRecipients, ErrorSendAsDenied, ErrorQuotaExceeded …) for the whole call, although
+    Exchange has already sent the other messages of the batch: the caller would not learn which ones went out.
+    """
+
+    def _get_element_container(self, message: Any, name: str | None = None) -> Any:
+        try:
+            return super()._get_element_container(message, name=name)
+        except _WHOLE_REQUEST:
+            raise
+        except ews_errors.ResponseMessageError as e:
+            return e
+
+
+#: errors after a successful login that mean "this account may not open the service mailbox"
+_NO_MAILBOX = ("ErrorAccessDenied", "ErrorNonExistentMailbox", "ErrorImpersonateUserDenied")
 
 # --- TLS: the municipal CA bundle -----------------------------------------------------------------------------
 # exchangelib has no verify= option (maintainer's answer: a custom HTTP adapter class). The adapter class is
@@ -264,7 +297,7 @@ class ExchangeMailbox(Mailbox):
                     with self._mapped("Nachrichten abrufen"):
                         raise item
                 else:
-                    ready.append(InboundMail(item_id.id, item.mime_content, self._verified_sender(item)))
+                    ready.append(InboundMail(item_id.id, item.mime_content, self._verified_sender(item), checked=True))
             if poison:
                 self.acknowledge_many(poison)
             yield from ready
@@ -340,8 +373,9 @@ class ExchangeMailbox(Mailbox):
         """
         items = [self._message(raw, message_id, recipients) for raw, message_id, recipients in messages]
         with self._mapped("Nachrichten senden"):
-            results = self._account.bulk_create(folder=self._account.sent, items=items,
-                                                message_disposition="SendAndSaveCopy", chunk_size=CHUNK)
+            results = list(_SendItems(account=self._account, chunk_size=CHUNK).call(
+                items=items, folder=self._account.sent, message_disposition="SendAndSaveCopy",
+                send_meeting_invitations="SendToNone"))
         out: list[Exception | None] = []
         for (_, message_id, _), result in zip(messages, results, strict=True):
             if isinstance(result, Exception):
@@ -366,6 +400,79 @@ class ExchangeMailbox(Mailbox):
         """See Mailbox. Searches Sent Items by InternetMessageId (one FindItem)."""
         with self._mapped("Gesendete Elemente durchsuchen"):
             return self._account.sent.filter(message_id=message_id).exists()
+
+    # --- check --connect ------------------------------------------------------------------------------------
+    def diagnose(self) -> list[tuple[bool, str]]:
+        """Probe what the bot needs, in German, one ``(ok, text)`` per step; stops when the mailbox is closed.
+
+        Steps: login (GetFolder inbox), inbox readable (FindItem), processed and failed folders (found or
+        created, as the first poll would), and write access for sending: a SaveOnly draft in Drafts, deleted
+        at once. Nothing is sent; SendAs is only checked by Exchange at submission (see docs/exchange.md).
+        """
+        results: list[tuple[bool, str]] = []
+
+        def step(label: str, probe: Any) -> TransportError | None:
+            try:
+                with self._mapped(label):
+                    detail = probe()
+            except TransportError as e:
+                results.append((False, f"{label} fehlgeschlagen: {self._reason(e)}"))
+                return e
+            results.append((True, f"{label}: in Ordnung" + (f" ({detail})" if detail else "")))
+            return None
+
+        failed = step("Anmeldung am Exchange-Server", self._probe_login)
+        if failed is not None:
+            if type(failed.__cause__).__name__ in _NO_MAILBOX:  # logged in, but the mailbox is closed to us
+                results[-1:] = [(True, "Anmeldung am Exchange-Server: in Ordnung"),
+                                (False, f"Zugriff auf das Postfach {self._address} fehlgeschlagen: "
+                                        f"{self._reason(failed)}")]
+            return results
+        step("Posteingang lesbar", self._probe_inbox)
+        for disposition in (Disposition.PROCESSED, Disposition.FAILED):
+            name = (self._settings.processed_folder if disposition == Disposition.PROCESSED
+                    else self._settings.failed_folder)
+            step(f"Ordner „{name}“ im Posteingang", lambda d=disposition, n=name: self._probe_folder(d, n))
+        step("Schreibrecht zum Senden (Probe-Entwurf in „Entwürfe“ angelegt und gelöscht, nichts versendet)",
+             self._probe_draft)
+        return results
+
+    def _reason(self, error: TransportError) -> str:
+        cause = error.__cause__
+        if isinstance(cause, ews_errors.UnauthorizedError):
+            return (f"Der Server lehnt die Anmeldung ab (HTTP 401). {self._auth_hint}; bei NTLM den Benutzernamen "
+                    "als DOMÄNE\\konto angeben und prüfen, ob das Konto gesperrt oder das Kennwort abgelaufen ist.")
+        if isinstance(cause, OAuth2Error):
+            return (f"Der Token-Endpunkt lehnt die Anwendung ab (OAuth2 {cause.error}). {self._auth_hint}; "
+                    "Administratorzustimmung für full_access_as_app prüfen.")
+        if type(cause).__name__ in _NO_MAILBOX:
+            return (f"{type(cause).__name__}: Das Dienstkonto darf das Postfach {self._address} nicht öffnen. "
+                    "FullAccess auf das Postfach vergeben (Add-MailboxPermission) oder die Adresse prüfen.")
+        return str(error)
+
+    def _probe_login(self) -> str:
+        self._account.inbox  # noqa: B018 - GetFolder: the first authenticated round trip
+        return f"{self._settings.endpoint}, Anmeldeart {self._settings.auth}"
+
+    def _probe_inbox(self) -> str:
+        inbox = self._account.inbox
+        list(inbox.all().order_by("datetime_received").values_list("id")[:1])  # FindItem really reads
+        return f"{inbox.total_count or 0} Nachrichten im Posteingang"
+
+    def _probe_folder(self, disposition: Disposition, name: str) -> str:
+        with suppress(ews_errors.ErrorFolderNotFound):
+            self._account.inbox // name
+            self._folder(disposition)
+            return "vorhanden"
+        self._folder(disposition)
+        return "neu angelegt"
+
+    def _probe_draft(self) -> None:
+        draft = Message(account=self._account, folder=self._account.drafts, subject="kgrz-mailbot: Verbindungstest",
+                        body="Automatischer Test von kgrz-mailbot check --connect; wird sofort gelöscht.",
+                        to_recipients=[EwsMailbox(email_address=self._address)])
+        draft.save()
+        draft.delete()
 
     def close(self) -> None:
         """See Mailbox. Closes the pooled HTTP sessions and forgets the cached protocol."""

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import socket
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from kgrz_mailbot.sender_check import authres_verified, strict_from
 from kgrz_mailbot.transports.base import Disposition, InboundMail, Mailbox
 
 SUBDIRS = ("tmp", "new", "cur")
+log = logging.getLogger("kgrz_mailbot.transport")
 
 
 def ensure_maildir(path: Path) -> Path:
@@ -33,8 +36,11 @@ class MaildirMailbox(Mailbox):
 
     name = "maildir"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, authserv_id: str | None = None) -> None:
         self.path = path
+        # Set when our own MTA delivers into the Maildir and stamps Authentication-Results; without it the
+        # file drop itself is trusted (local use, tests), as RELIABILITY.md §5.1 says.
+        self.authserv_id = authserv_id
         self.inbox = ensure_maildir(path / "inbox")
         self.sent = ensure_maildir(path / "sent")
         self.failed = ensure_maildir(path / "failed")
@@ -48,7 +54,14 @@ class MaildirMailbox(Mailbox):
                 raw = Path(entry.path).read_bytes()
             except FileNotFoundError:  # moved by a concurrent poll; it is that one's now
                 continue
-            yield InboundMail(key=entry.name, raw=raw)
+            yield self._inbound(entry.name, raw)
+
+    def _inbound(self, key: str, raw: bytes) -> InboundMail:
+        if self.authserv_id is None:
+            return InboundMail(key=key, raw=raw)
+        sender = strict_from(raw)
+        verified = sender if sender and authres_verified(raw, self.authserv_id, sender) else None
+        return InboundMail(key=key, raw=raw, verified_sender=verified, checked=True)
 
     def acknowledge(self, key: str, disposition: Disposition) -> None:
         """See Mailbox."""
@@ -60,9 +73,9 @@ class MaildirMailbox(Mailbox):
             target = self.failed / "new" / base
         try:
             os.replace(source, target)
-        except FileNotFoundError:
+        except FileNotFoundError:  # already moved (by us or a concurrent poll) or never there: nothing to do
             if not target.exists():
-                raise
+                log.warning("maildir: %s not in inbox/new, nothing to acknowledge", key)
 
     def send(self, raw: bytes, *, message_id: str, recipients: Sequence[str]) -> None:
         """See Mailbox; write to ``tmp/`` then rename into ``new/`` so a reader never sees half a mail."""

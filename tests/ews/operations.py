@@ -303,6 +303,11 @@ def _ensure_message_id(mime: bytes) -> bytes:
     return f"Message-ID: <{uuid.uuid4().hex}@ews-test.local>\r\n".encode() + mime
 
 
+def _message_id(mime: bytes) -> str | None:
+    head = BytesParser(policy=default_policy).parsebytes(mime, headersonly=True)
+    return str(head["Message-ID"]).strip() if head.get("Message-ID") else None
+
+
 def envelope_recipients(mime: bytes, el: etree._Element | None = None) -> list[str]:
     head = BytesParser(policy=default_policy).parsebytes(mime, headersonly=True)
     found = [a for _, a in email.utils.getaddresses(
@@ -324,6 +329,8 @@ def create_item(store: MailStore, req: etree._Element) -> tuple[etree._Element, 
     def build(spec: etree._Element, msg: etree._Element) -> None:
         b64 = soap.text_of(spec, t("MimeContent"))
         mime = _ensure_message_id(base64.b64decode(b64) if b64 else _mime_from_fields(spec, store))
+        if _message_id(mime) in store.refused:
+            raise ItemError("ErrorInvalidRecipients", "At least one recipient isn't valid.")
         items = sub(msg, m("Items"))
         if disposition in ("SendOnly", "SendAndSaveCopy"):
             store.record_sent(mime, envelope_recipients(mime, spec))

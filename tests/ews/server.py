@@ -155,6 +155,10 @@ class EwsTestServer:
         with self._lock:
             self._faults.append(_Fault(operation, kind, times, back_off_ms))
 
+    def refuse(self, message_id: str) -> None:
+        """CreateItem answers the item with this Message-ID with a per-item ErrorInvalidRecipients."""
+        self.store.refused.add(message_id)
+
     def fail_mime_conversion(self, item_id: str) -> None:
         """GetItem with MimeContent answers this item with a per-item ErrorMimeContentConversionFailed."""
         self.store.item(item_id).fail_mime = True

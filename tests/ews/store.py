@@ -88,6 +88,7 @@ class MailStore:
     folders: dict[str, Folder] = field(default_factory=dict)
     items: dict[str, Item] = field(default_factory=dict)
     sent: list[SentMail] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)  # Message-IDs CreateItem answers with a per-item error
     lock: threading.RLock = field(default_factory=threading.RLock)
     _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
     _clock: datetime = field(default_factory=lambda: datetime(2026, 11, 2, 8, 0, tzinfo=UTC))

@@ -1,0 +1,116 @@
+"""Nobody but a project's lead or deputy changes its report, however the mail is dressed up (RELIABILITY §5)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kgrz_mailbot.app import App, build_app
+from kgrz_mailbot.clock import FixedClock
+from kgrz_mailbot.config import load_config
+from kgrz_mailbot.jobs.inbox import process_inbox
+from kgrz_mailbot.jobs.requests import send_requests
+from kgrz_mailbot.simulated_replies import outlook_reply
+from kgrz_mailbot.storage import requests
+from kgrz_mailbot.storage.store import session_id
+from tests.support import at, deliver, sent_messages, sent_to
+
+LEAD = "sabine.kraemer@koblenz.example"
+OWN_MTA = "mx.koblenz.example"
+ANSWER = "Ampel: rot\nStand: Projekt gestoppt."
+
+
+def reply(app: App, from_header: str, extra: str = "") -> bytes:
+    request = sent_to(app, LEAD)[0].as_bytes()
+    raw = outlook_reply(request, LEAD, "Sabine Krämer", ANSWER, at("2018-08-30T09:00"))
+    head, _, body = raw.partition(b"\n\n")
+    lines = [line for line in head.split(b"\n") if not line.lower().startswith(b"from:")]
+    return b"\n".join([f"From: {from_header}".encode(), *([extra.encode()] if extra else []), *lines]) + b"\n\n" + body
+
+
+def stored_answer(app: App) -> str | None:
+    with app.store.read() as db:
+        answers = requests.answers_of_session(db, session_id(db, app.session(at("2018-09-19T00:00").date())))
+    return answers["ecollaboration"].fields.stand if "ecollaboration" in answers else None
+
+
+@pytest.fixture
+def requested(app: App) -> App:
+    send_requests(app, app.session(at("2018-09-19T00:00").date()))
+    return app
+
+
+@pytest.fixture
+def with_own_mta(config_dir: Path, clock: FixedClock) -> App:
+    """A Maildir fed by our own MTA, which stamps Authentication-Results (trusted only from it)."""
+    settings = config_dir / "settings.toml"
+    own = f'path = "var/mail"\nauthserv_id = "{OWN_MTA}"'
+    settings.write_text(settings.read_text().replace('path = "var/mail"', own))
+    app = build_app(load_config(config_dir), clock=clock)
+    send_requests(app, app.session(at("2018-09-19T00:00").date()))
+    return app
+
+
+SPOOFS: dict[str, Callable[[], tuple[str, str]]] = {
+    "display name of the lead, address of an outsider": lambda: ('"Sabine Krämer" <evil@example.net>', ""),
+    "lead's address as display name": lambda: (f"{LEAD} <evil@evil.example>", ""),
+    "encoded-word display name that decodes to the lead's address":
+        lambda: ("=?utf-8?q?sabine.kraemer=40koblenz.example?= <evil@evil.example>", ""),
+    "two mailboxes in From": lambda: (f"{LEAD}, evil@evil.example", ""),
+    "look-alike domain with a hyphen": lambda: ("Sabine Krämer <sabine.kraemer@koblenz-example.net>", ""),
+    "look-alike domain with a digit": lambda: ("Sabine Krämer <sabine.kraemer@kob1enz.example>", ""),
+    "look-alike domain as a subdomain": lambda: ("Sabine Krämer <sabine.kraemer@koblenz.example.evil.net>", ""),
+    "Cyrillic o in the domain": lambda: ("Sabine Krämer <sabine.kraemer@k\u043eblenz.example>", ""),
+    "look-alike local part": lambda: ("Sabine Krämer <sabine.kraemmer@koblenz.example>", ""),
+    "outsider with the lead in Sender": lambda: ("Evil <evil@evil.example>", f"Sender: {LEAD}"),
+    "outsider with the lead in Reply-To": lambda: ("Evil <evil@evil.example>", f"Reply-To: {LEAD}"),
+    "reply-all by a colleague who was in Cc": lambda: ("Kollege Müller <kollege.mueller@koblenz.example>", ""),
+    "lead of another project": lambda: ("Thomas Becker <thomas.becker@koblenz.example>", ""),
+    "deputy of another project": lambda: ("Laura Schmitt <laura.schmitt@koblenz.example>", ""),
+    "the bot's own address": lambda: ("KGRZ Projektstatus <projektstatus@koblenz.example>", ""),
+    "no From at all": lambda: ("", ""),
+}
+
+
+@pytest.mark.parametrize("case", list(SPOOFS))
+def test_a_spoofed_reply_changes_nothing_and_gets_no_answer(requested: App, case: str) -> None:
+    from_header, extra = SPOOFS[case]()
+    raw = reply(requested, from_header, extra)
+    if not from_header:
+        raw = raw.replace(b"From: \n", b"", 1)
+    count = len(sent_messages(requested))
+    deliver(requested, raw)
+    outcomes = process_inbox(requested).outcomes
+    assert "accepted" not in outcomes, outcomes
+    assert stored_answer(requested) is None
+    assert len(sent_messages(requested)) == count
+
+
+def test_a_forged_token_from_an_outsider_without_any_thread_headers_changes_nothing(requested: App) -> None:
+    token = str(sent_to(requested, LEAD)[0]["Subject"]).rsplit("[", 1)[1].rstrip("]")
+    raw = (f"From: Evil <evil@evil.example>\r\nTo: projektstatus@koblenz.example\r\n"
+           f"Subject: AW: Statusabfrage [{token}]\r\nMessage-ID: <forged@evil.example>\r\n\r\n{ANSWER}\r\n").encode()
+    deliver(requested, raw)
+    assert process_inbox(requested).outcomes == {"unauthorised": 1}
+    assert stored_answer(requested) is None
+
+
+def test_the_real_lead_in_any_letter_case_is_accepted(requested: App) -> None:
+    deliver(requested, reply(requested, "Sabine Krämer <Sabine.Kraemer@Koblenz.Example>"))
+    assert process_inbox(requested).outcomes == {"accepted": 1}
+    assert stored_answer(requested) == "Projekt gestoppt."
+
+
+def test_with_our_own_mta_only_its_verdict_counts(with_own_mta: App) -> None:
+    app = with_own_mta
+    forged = f"Authentication-Results: {OWN_MTA.replace('mx', 'mx2')}; dmarc=pass header.from=koblenz.example"
+    deliver(app, reply(app, f"Sabine Krämer <{LEAD}>", forged))  # a foreign server's "pass" means nothing
+    deliver(app, reply(app, f"Sabine Krämer <{LEAD}>", f"Authentication-Results: {OWN_MTA}; dmarc=fail"))
+    assert process_inbox(app).outcomes == {"unauthorised": 2}
+    assert stored_answer(app) is None
+    deliver(app, reply(app, f"Sabine Krämer <{LEAD}>",
+                       f"Authentication-Results: {OWN_MTA}; dkim=pass header.d=koblenz.example; dmarc=pass"))
+    assert process_inbox(app).outcomes == {"accepted": 1}
+    app.close()
