@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from kgrz_mailbot.errors import MailbotError
 
 
@@ -14,3 +16,14 @@ class TransportError(MailbotError):
 
 class TemporaryTransportError(TransportError):
     """The mail server is busy, unreachable or failing right now; the same call may succeed on the next tick."""
+
+
+def secret_from_env(environ: Mapping[str, str], name: str | None, what: str) -> str:
+    """A secret from the environment variable the config names; secrets never stand in config files."""
+    if not name:
+        raise TransportError(f"Für den Exchange-Zugang fehlt die Einstellung, welche Umgebungsvariable {what} "
+                             "enthält ([mail.exchange])")
+    value = environ.get(name)
+    if not value:
+        raise TransportError(f"Umgebungsvariable {name} ist nicht gesetzt ({what} für den Exchange-Zugang)")
+    return value

@@ -43,6 +43,8 @@ from oauthlib.oauth2 import OAuth2Error
 from kgrz_mailbot.settings import ExchangeSettings
 from kgrz_mailbot.transports.base import Disposition, InboundMail, Mailbox
 from kgrz_mailbot.transports.errors import TemporaryTransportError, TransportError
+from kgrz_mailbot.transports.errors import secret_from_env as _env
+from kgrz_mailbot.transports.tls import CABundleAdapter, register_bundle
 
 log = logging.getLogger("kgrz_mailbot.transport")
 
@@ -117,35 +119,13 @@ class _SendItems(CreateItem):
 #: errors after a successful login that mean "this account may not open the service mailbox"
 _NO_MAILBOX = ("ErrorAccessDenied", "ErrorNonExistentMailbox", "ErrorImpersonateUserDenied")
 
-# --- TLS: the municipal CA bundle -----------------------------------------------------------------------------
-# exchangelib has no verify= option (maintainer's answer: a custom HTTP adapter class). The adapter class is
-# process-wide, so it looks the bundle up per endpoint; verification is never switched off.
-_CA_BUNDLES: dict[str, str] = {}
-_CA_LOCK = threading.Lock()
-
-
-class CABundleAdapter(requests.adapters.HTTPAdapter):
-    """HTTP adapter that verifies an endpoint's certificate against its configured CA bundle."""
-
-    def send(self, request: requests.PreparedRequest, stream: bool = False, timeout: Any = None,
-             verify: bool | str = True, cert: Any = None, proxies: Any = None) -> requests.Response:
-        # A bundle from REQUESTS_CA_BUNDLE arrives here as a path; the endpoint's own bundle still wins.
-        if verify is not False:
-            for prefix, bundle in _CA_BUNDLES.items():
-                if (request.url or "").startswith(prefix):
-                    verify = bundle
-                    break
-        return super().send(request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies)
-
-
 def _register_ca_bundle(endpoint: str, bundle: Path) -> None:
     if not bundle.is_file():
         raise TransportError(f"CA-Zertifikatsdatei für Exchange nicht gefunden: {bundle} "
                              "([mail.exchange] ca_bundle prüfen)")
     base = endpoint.split("://", 1)[0] + "://" + endpoint.split("://", 1)[-1].split("/", 1)[0]
-    with _CA_LOCK:
-        _CA_BUNDLES[base] = str(bundle)  # base URL: the OAuth token endpoint may live on the same host
-        BaseProtocol.HTTP_ADAPTER_CLS = CABundleAdapter
+    register_bundle(base, bundle)  # base URL: the OAuth token endpoint may live on the same host
+    BaseProtocol.HTTP_ADAPTER_CLS = CABundleAdapter
 
 
 # --- retry policy: FaultTolerance, but a 401 is a login failure ------------------------------------------------
@@ -173,16 +153,6 @@ class _TokenUrlOAuth2Credentials(OAuth2Credentials):
     @property
     def token_url(self) -> str:
         return self._token_url
-
-
-def _env(environ: Mapping[str, str], name: str | None, what: str) -> str:
-    if not name:
-        raise TransportError(f"Für den Exchange-Zugang fehlt die Einstellung, welche Umgebungsvariable {what} "
-                             "enthält ([mail.exchange])")
-    value = environ.get(name)
-    if not value:
-        raise TransportError(f"Umgebungsvariable {name} ist nicht gesetzt ({what} für den Exchange-Zugang)")
-    return value
 
 
 class ExchangeMailbox(Mailbox):
