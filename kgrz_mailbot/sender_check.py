@@ -6,6 +6,7 @@ import re
 from email import errors
 from email.headerregistry import Address
 from email.parser import BytesHeaderParser
+from email.policy import compat32
 
 from kgrz_mailbot.mail.policies import DEFAULT
 
@@ -22,11 +23,11 @@ def strict_from(raw: bytes) -> str | None:
     that look like addresses, two mailboxes): anything the modern parser flags is not trusted at all.
     """
     try:
-        headers = BytesHeaderParser(policy=DEFAULT).parsebytes(raw[:262_144])
-        values = headers.get_all("From") or []
+        # compat32 splits the header block cheaply; only the From value goes through the modern parser.
+        values = BytesHeaderParser(policy=compat32).parsebytes(raw[:262_144]).get_all("From") or []
         if len(values) != 1:
             return None
-        header = values[0]
+        header = DEFAULT.header_factory("From", str(values[0]).strip())
         addresses: tuple[Address, ...] = header.addresses
     except Exception:  # noqa: BLE001 - a From header that breaks the parser identifies nobody
         return None
@@ -42,7 +43,7 @@ def authres_verified(raw: bytes, authserv_id: str, from_address: str) -> bool:
     """True when our own server's Authentication-Results say DMARC passed, or DKIM passed for the From domain."""
     domain = from_address.rsplit("@", 1)[-1].lower()
     try:
-        headers = BytesHeaderParser(policy=DEFAULT).parsebytes(raw[:262_144])
+        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:262_144])
         values = [str(v) for v in headers.get_all("Authentication-Results") or []]
     except Exception:  # noqa: BLE001
         return False

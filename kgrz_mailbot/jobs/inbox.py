@@ -96,7 +96,7 @@ def interpret(app: App, inbound_ids: list[int]) -> list[str]:
     a crash before the commit leaves the whole chunk ``stored`` for the next poll, with nothing sent.
     """
     with app.store.read() as db:
-        raws = {i: mailrows.inbound(db, i).raw for i in inbound_ids}
+        raws = mailrows.raw_of(db, inbound_ids)
     understood = {i: understand(raw, own_address=app.config.mail.address) for i, raw in raws.items()}
     outcomes = []
     with app.store.write() as db:
@@ -159,5 +159,4 @@ def _acknowledge(app: App) -> None:
         )
         # A crash before this commit only repeats the moves next time, which are idempotent.
         with app.store.write() as db:
-            for inbound_id, _, _ in batch:
-                mailrows.mark_acknowledged(db, inbound_id)
+            mailrows.mark_acknowledged(db, [inbound_id for inbound_id, _, _ in batch])

@@ -58,8 +58,9 @@ def flush(app: App) -> FlushResult:
     recover(app)
     while True:
         with app.store.write() as db:
-            batch = [(r.id, r.message_id, r.raw, r.recipients.split(","), r.kind)
-                     for r in mailrows.outbox_rows(db, "pending", limit=BATCH) if mailrows.claim(db, r.id)]
+            rows = mailrows.outbox_rows(db, "pending", limit=BATCH)
+            mine = mailrows.claim(db, [r.id for r in rows if r.id is not None])
+            batch = [(r.id, r.message_id, r.raw, r.recipients.split(","), r.kind) for r in rows if r.id in mine]
         if not batch:
             return result
         try:
@@ -84,5 +85,4 @@ def flush(app: App) -> FlushResult:
 
 def _mark_sent(app: App, ids: list[int]) -> None:
     with app.store.write() as db:
-        for outbound_id in ids:
-            mailrows.set_outbound_state(db, outbound_id, "sent", now=app.clock.now())
+        mailrows.mark_sent(db, ids, app.clock.now())

@@ -28,8 +28,18 @@ class DraftRecord:
 
 def _record(row: DraftRow) -> DraftRecord:
     assert row.id is not None
-    return DraftRecord(row.id, row.session_id, row.version, row.created_at, row.content_hash, row.content_json,
-                       (row.json_path, row.html_path, row.docx_path), row.sent_at, row.approved_at, row.approved_by)
+    return DraftRecord(
+        row.id,
+        row.session_id,
+        row.version,
+        row.created_at,
+        row.content_hash,
+        row.content_json,
+        (row.json_path, row.html_path, row.docx_path),
+        row.sent_at,
+        row.approved_at,
+        row.approved_by,
+    )
 
 
 def latest_draft(db: DbSession, sid: int) -> DraftRecord | None:
@@ -42,10 +52,31 @@ def drafts_of_session(db: DbSession, sid: int) -> list[DraftRecord]:
     return [_record(r) for r in rows]
 
 
-def add_draft(db: DbSession, *, sid: int, version: int, now: datetime, content_hash: str, content_json: str,
-              paths: tuple[str, str, str]) -> DraftRecord:
-    row = DraftRow(session_id=sid, version=version, created_at=now, content_hash=content_hash,
-                   content_json=content_json, json_path=paths[0], html_path=paths[1], docx_path=paths[2])
+def draft_of_version(db: DbSession, sid: int, version: int) -> DraftRecord | None:
+    row = db.exec(select(DraftRow).where(DraftRow.session_id == sid, DraftRow.version == version)).first()
+    return _record(row) if row else None
+
+
+def add_draft(
+    db: DbSession,
+    *,
+    sid: int,
+    version: int,
+    now: datetime,
+    content_hash: str,
+    content_json: str,
+    paths: tuple[str, str, str],
+) -> DraftRecord:
+    row = DraftRow(
+        session_id=sid,
+        version=version,
+        created_at=now,
+        content_hash=content_hash,
+        content_json=content_json,
+        json_path=paths[0],
+        html_path=paths[1],
+        docx_path=paths[2],
+    )
     db.add(row)
     db.flush()
     return _record(row)

@@ -95,8 +95,15 @@ def release_from_quarantine(db: DbSession, inbound_id: int) -> bool:
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
-def mark_acknowledged(db: DbSession, inbound_id: int) -> None:
-    db.execute(sa.update(InboundMailRow).where(col(InboundMailRow.id) == inbound_id).values(acked=True))
+def mark_acknowledged(db: DbSession, inbound_ids: list[int]) -> None:
+    if inbound_ids:
+        db.execute(sa.update(InboundMailRow).where(col(InboundMailRow.id).in_(inbound_ids)).values(acked=True))
+
+
+def raw_of(db: DbSession, inbound_ids: list[int]) -> dict[int, bytes]:
+    """The raw bytes of several stored mails in one query."""
+    rows = db.execute(sa.select(InboundMailRow.id, InboundMailRow.raw).where(col(InboundMailRow.id).in_(inbound_ids)))
+    return {i: raw for i, raw in rows}
 
 
 def absences(db: DbSession, addresses: list[str], since: datetime) -> dict[str, datetime]:
@@ -144,14 +151,23 @@ def outbox_rows(db: DbSession, state: str, limit: int | None = None) -> list[Out
     return list(db.exec(query.limit(limit)).all())
 
 
-def claim(db: DbSession, outbound_id: int, expected: str = "pending") -> bool:
-    """Optimistic state change pending → sending; False when another worker took it."""
+def claim(db: DbSession, outbound_ids: list[int]) -> set[int]:
+    """Optimistic state change pending → sending in one statement; the ids this worker got."""
+    if not outbound_ids:
+        return set()
     result = db.execute(
         sa.update(OutboundMailRow)
-        .where(col(OutboundMailRow.id) == outbound_id, OutboundMailRow.state == expected)
+        .where(col(OutboundMailRow.id).in_(outbound_ids), OutboundMailRow.state == "pending")
         .values(state="sending", attempts=OutboundMailRow.attempts + 1)
+        .returning(OutboundMailRow.id)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return set(result.scalars().all())
+
+
+def mark_sent(db: DbSession, outbound_ids: list[int], now: datetime) -> None:
+    if outbound_ids:
+        db.execute(sa.update(OutboundMailRow).where(col(OutboundMailRow.id).in_(outbound_ids))
+                   .values(state="sent", sent_at=now, last_error=None))
 
 
 def set_outbound_state(db: DbSession, outbound_id: int, state: str, *, now: datetime | None = None,

@@ -62,7 +62,10 @@ def ensure_request(db: DbSession, sid: int, pid: int, now: datetime, new_token: 
 
 
 def request_by_id(db: DbSession, request_id: int) -> RequestRef:
-    return _ref(db.exec(_ref_query().where(StatusRequestRow.id == request_id)).one())
+    cache = db.info.setdefault("request_refs", {})  # per transaction: a poll chunk asks for the same few often
+    if request_id not in cache:
+        cache[request_id] = _ref(db.exec(_ref_query().where(StatusRequestRow.id == request_id)).one())
+    return cache[request_id]
 
 
 def request_by_token(db: DbSession, token: str) -> RequestRef | None:
@@ -102,6 +105,7 @@ def mark_action(db: DbSession, sid: int, action: str, now: datetime, note: str =
 
 def add_update(db: DbSession, request_id: int, inbound_id: int, sender: str, sent_at: datetime,
                received_at: datetime, fields: StatusFields) -> None:
+    db.info.pop("previous_answers", None)  # an answer to an earlier session changes what later ones quote
     db.add(StatusUpdateRow(
         status_request_id=request_id, inbound_mail_id=inbound_id, sender=sender, sent_at=sent_at,
         received_at=received_at, ampel=fields.ampel.value if fields.ampel else None,
@@ -166,6 +170,13 @@ def previous_answers(db: DbSession, committee: str, before: date) -> dict[str, t
     An ``unverändert`` answer carries no text of its own, so it is resolved against the session
     before it; the quoted text is what the Vorlage of that session showed.
     """
+    cache = db.info.setdefault("previous_answers", {})
+    if (committee, before) not in cache:
+        cache[(committee, before)] = _previous_answers(db, committee, before)
+    return cache[(committee, before)]
+
+
+def _previous_answers(db: DbSession, committee: str, before: date) -> dict[str, tuple[date, Answer]]:
     rows = db.exec(
         _ref_query().where(CommitteeRow.key == committee, SessionRow.date < before).order_by(SessionRow.date)
     ).all()
