@@ -36,10 +36,14 @@ _DROP_SELECTORS = (
     "#Signature",
     "#x_Signature",
 )
+# One query per group: lexbor walks the tree once per query, not once per selector.
+_CUT_QUERY = ", ".join(_CUT_SELECTORS)
+_DROP_QUERY = ", ".join(_DROP_SELECTORS)
 # Outlook desktop's separator: Outlook 2007/2010 #B5C4DF, 2013+ #E1E1E1, with or without spaces.
 _OUTLOOK_BORDER = re.compile(r"border-top:(?:solid)?#(?:e1e1e1|b5c4df)|border-top:solid#[0-9a-f]{6}[\d.]+pt;padding:3")
 _HEADER_WORDS = re.compile(r"\b(?:Von|From|Gesendet|Sent|Datum|Date|Betreff|Subject)\s*:", re.I)
 _WS = re.compile(r"[ \t\r\n\f]+")
+_BLANK_RUN = re.compile(r"\n{3,}")
 _NUMBERING = re.compile(r"^\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)]$")
 
 
@@ -49,22 +53,31 @@ class _Lines:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.buf: list[str] = []
+        # State of "".join(buf), kept as we go instead of joining on every call (long lines were quadratic).
+        self.filled = False  # has a character other than space and nbsp
+        self.space_end = False  # ends with a space
 
     def text(self, value: str) -> None:
-        if not self.buf or "".join(self.buf).endswith(" "):
+        if not self.buf or self.space_end:
             value = value.lstrip(" ")
         if value:
             self.buf.append(value)
+            self.space_end = value.endswith(" ")
+            self.filled = self.filled or bool(value.strip(" \xa0"))
 
     def soft(self) -> None:
-        if "".join(self.buf).strip(" \xa0"):
+        if self.filled:
             self.hard()
         else:
-            self.buf = []
+            self._reset()
 
     def hard(self) -> None:
         self.lines.append("".join(self.buf).rstrip())
+        self._reset()
+
+    def _reset(self) -> None:
         self.buf = []
+        self.filled = self.space_end = False
 
     def blank(self) -> None:
         self.soft()
@@ -72,7 +85,7 @@ class _Lines:
             self.lines.append("")
 
     def emitted(self) -> int:
-        return len(self.lines) + (1 if "".join(self.buf).strip(" \xa0") else 0)
+        return len(self.lines) + (1 if self.filled else 0)
 
 
 def _style(node: LexborNode) -> str:
@@ -88,6 +101,8 @@ def _is_outlook_separator(node: LexborNode) -> bool:
 
 def _first_in_order(root: LexborNode, candidates: list[LexborNode]) -> LexborNode | None:
     wanted = {c.mem_id for c in candidates}
+    if len(wanted) == 1:
+        return candidates[0]  # traverse() yields root and all it contains, so the only candidate is the first
     for node in root.traverse():
         if node.mem_id in wanted:
             return node
@@ -107,17 +122,29 @@ def _remove_from(node: LexborNode) -> None:
     node.decompose()
 
 
+def _inside(node: LexborNode, ids: set[int], root: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None and parent.mem_id != root.mem_id:
+        if parent.mem_id in ids:
+            return True
+        parent = parent.parent
+    return False
+
+
 def cut_quotes(tree: LexborHTMLParser) -> bool:
     """Remove the quoted original from the DOM; True when a quote marker was found."""
     root = tree.body or tree.root
     if root is None:
         return False
-    found = False
-    for selector in _DROP_SELECTORS:
-        for node in root.css(selector):
+    # The selectors look at the node alone, so removing all matches at once leaves the same tree as one
+    # selector after the other; nodes inside another match go with it.
+    drops = root.css(_DROP_QUERY)
+    dropped = {node.mem_id for node in drops}
+    for node in drops:
+        if not _inside(node, dropped, root):
             node.decompose()
-            found = True
-    candidates = [n for sel in _CUT_SELECTORS for n in root.css(sel)]
+    found = bool(drops)
+    candidates = root.css(_CUT_QUERY)
     candidates += [n for n in root.css("div[style], p[style]") if _is_outlook_separator(n)]
     first = _first_in_order(root, candidates) if candidates else None
     if first is not None:
@@ -227,28 +254,45 @@ def _prev_siblings(node: LexborNode) -> list[LexborNode]:
     return result
 
 
-def html_to_text(html: str, *, cut: bool = True) -> tuple[str, bool]:
-    """Render HTML as text lines; with cut=True the quoted original is removed first. Returns (text, cut)."""
-    tree = LexborHTMLParser(html)
-    was_cut = cut_quotes(tree) if cut else False
+def _render(tree: LexborHTMLParser, html: str) -> str:
     root = tree.body or tree.root
     if root is None:
-        return "", was_cut
+        return ""
     renderer = _Renderer(word_html="mso" in html[:200_000].lower())
     renderer.render(root)
     renderer.out.soft()
     lines = [line.replace("\xa0", " ").rstrip() for line in renderer.out.lines]
     text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n"), was_cut
+    return _BLANK_RUN.sub("\n\n", text).strip("\n")
 
 
-def has_structure(html: str) -> bool:
-    """Does the new part of this HTML carry lists, tables or bold labels a text/plain part may have lost?"""
-    tree = LexborHTMLParser(html)
-    cut_quotes(tree)
+def _structured(tree: LexborHTMLParser) -> bool:
     root = tree.body or tree.root
     if root is None:
         return False
     if root.css_first("li, table, p.MsoListParagraph, p.MsoListParagraphCxSpFirst") is not None:
         return True
     return any(":" in (n.text(deep=True) or "") for n in root.css("b, strong"))
+
+
+def html_to_text(html: str, *, cut: bool = True) -> tuple[str, bool]:
+    """Render HTML as text lines; with cut=True the quoted original is removed first. Returns (text, cut)."""
+    tree = LexborHTMLParser(html)
+    was_cut = cut_quotes(tree) if cut else False
+    return _render(tree, html), was_cut
+
+
+def has_structure(html: str) -> bool:
+    """Does the new part of this HTML carry lists, tables or bold labels a text/plain part may have lost?"""
+    tree = LexborHTMLParser(html)
+    cut_quotes(tree)
+    return _structured(tree)
+
+
+def new_text(html: str, *, unless_plain: bool) -> str | None:
+    """html_to_text(html)[0], or with unless_plain None when not has_structure(html); one parse and cut for both."""
+    tree = LexborHTMLParser(html)
+    cut_quotes(tree)
+    if unless_plain and not _structured(tree):
+        return None
+    return _render(tree, html)

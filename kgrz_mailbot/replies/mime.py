@@ -7,11 +7,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email import policy
 from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import EmailPolicy
 from email.utils import getaddresses, parsedate_to_datetime
+from functools import cached_property, lru_cache
 
 from kgrz_mailbot.domain.model import MailFacts
 
@@ -26,8 +28,13 @@ MAX_PART_TEXT = 1024 * 1024
 
 _MSGID_RE = re.compile(r"<[^<>\s]+>")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# WHATWG treats latin-1 labels as windows-1252; Outlook relies on that for € and typographic quotes.
 _FOLD_RE = re.compile(r"\r?\n[ \t]+")
+_HEADER_END_RE = re.compile(rb"\r?\n\r?\n")
+# Header values repeat across a poll (content types, the leads' and our own addresses, subjects): the pure
+# decoders below are memoised, for short values only: 5 caches of 1024 x 512 chars stay small whatever arrives.
+_MEMO_SIZE = 1024
+_MEMO_MAX_CHARS = 512
+# WHATWG treats latin-1 labels as windows-1252; Outlook relies on that for € and typographic quotes.
 _CHARSET_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "utf-8",
                     "ascii": "utf-8", "iso_8859-1": "cp1252", "unicode-1-1-utf-7": "utf-7"}
 
@@ -51,9 +58,13 @@ _WELL_FORMED = {
 def _fast_mime_header(name: str, value: str) -> str | None:
     """str() of the registry's header for a well-formed Content-* value, or None to ask the registry."""
     lowered = name.lower()
-    pattern = _WELL_FORMED.get(lowered)
-    if pattern is None:
+    if lowered not in _WELL_FORMED:
         return None
+    return _render_mime_header(lowered, value) if len(value) <= _MEMO_MAX_CHARS else _render(lowered, value)
+
+
+def _render(lowered: str, value: str) -> str | None:
+    pattern = _WELL_FORMED[lowered]
     value = value.replace("\r", "").replace("\n", "")
     if pattern.fullmatch(value) is None:
         return None
@@ -67,6 +78,9 @@ def _fast_mime_header(name: str, value: str) -> str | None:
     return f"{head}; {rendered}" if rendered else f"{head};"
 
 
+_render_mime_header = lru_cache(maxsize=_MEMO_SIZE)(_render)
+
+
 class _Policy(EmailPolicy):
     """policy.default, minus the header registry's cost (a new class and a full parse per get) on the
     well-formed Content-* headers the parser and _collect read again and again; same results."""
@@ -77,7 +91,7 @@ class _Policy(EmailPolicy):
         return super().header_fetch_parse(name, value)
 
 
-_PARSER = BytesParser(policy=_Policy())
+_PARSER = BytesParser(policy=_Policy(header_factory=policy.default.header_factory))
 
 
 class MailTooLarge(ValueError):
@@ -89,21 +103,37 @@ class ParsedMail:
     """One parsed mail: header facts, raw header list, and the decoded text parts."""
 
     facts: MailFacts
-    headers: tuple[tuple[str, str], ...]  # (lower-case name, unfolded decoded value), in mail order
+    raw_headers: tuple[tuple[str, str], ...]  # (lower-case name, value as in the mail), in mail order
     content_type: str
     plain: str | None
     html: str | None
     tnef_used: bool = False
     notes: tuple[str, ...] = ()
 
+    @cached_property
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        """(lower-case name, unfolded decoded value), in mail order; decoded on first use (Exchange mails carry
+        dozens of Received/ARC/X-MS headers nobody reads)."""
+        return tuple((key, _decode_header_value(value)) for key, value in self.raw_headers)
+
+    @cached_property
+    def _raw_by_name(self) -> dict[str, list[str]]:
+        return _index(self.raw_headers)
+
     def header(self, name: str) -> str | None:
         """First value of a header, or None."""
-        wanted = name.lower()
-        return next((value for key, value in self.headers if key == wanted), None)
+        values = self._raw_by_name.get(name.lower())
+        return _decode_header_value(values[0]) if values else None
 
     def header_all(self, name: str) -> list[str]:
-        wanted = name.lower()
-        return [value for key, value in self.headers if key == wanted]
+        return [_decode_header_value(value) for value in self._raw_by_name.get(name.lower(), ())]
+
+
+def _index(headers: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
+    by_name: dict[str, list[str]] = {}
+    for key, value in headers:
+        by_name.setdefault(key, []).append(value)
+    return by_name
 
 
 def clean_text(text: str) -> str:
@@ -136,10 +166,10 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
 def limit_header_block(raw: bytes) -> tuple[bytes, list[str]]:
     """Cut absurd header blocks down to the §5.4 limits before the parser sees them."""
     notes: list[str] = []
-    match = re.search(rb"\r?\n\r?\n", raw)
+    match = _HEADER_END_RE.search(raw)
     head, body = (raw[: match.start()], raw[match.start():]) if match else (raw, b"")
-    if len(head) <= MAX_HEADER_BLOCK and head.count(b"\n") < MAX_HEADER_LINES and all(
-        len(line) <= MAX_HEADER_LINE for line in head.split(b"\n")
+    if len(head) <= MAX_HEADER_BLOCK and head.count(b"\n") < MAX_HEADER_LINES and (
+        max(map(len, head.split(b"\n"))) <= MAX_HEADER_LINE
     ):
         return raw, notes
     lines = head.split(b"\n")
@@ -156,6 +186,10 @@ def limit_header_block(raw: bytes) -> tuple[bytes, list[str]]:
 def _decode_header_value(value: str) -> str:
     """RFC 2047 decoding that never raises; falls back to the raw value."""
     value = str(value)
+    return _decode_memo(value) if len(value) <= _MEMO_MAX_CHARS else _decode(value)
+
+
+def _decode(value: str) -> str:
     if "\n" in value:
         value = _FOLD_RE.sub(" ", value)
     if "=?" not in value:
@@ -168,6 +202,9 @@ def _decode_header_value(value: str) -> str:
     return clean_text(decoded).replace("\n", " ").strip()
 
 
+_decode_memo = lru_cache(maxsize=_MEMO_SIZE)(_decode)
+
+
 def _msgids(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()
@@ -177,12 +214,20 @@ def _msgids(value: str | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _addresses(values: list[str]) -> list[tuple[str, str]]:
+def _addresses(values: list[str]) -> tuple[tuple[str, str], ...]:
+    key = tuple(values)
+    return _addresses_memo(key) if sum(map(len, key)) <= _MEMO_MAX_CHARS else _parse_addresses(key)
+
+
+def _parse_addresses(values: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     try:
         pairs = getaddresses(values)
     except Exception:  # noqa: BLE001 - getaddresses has raised on crafted input in older Pythons
-        return []
-    return [(_decode_header_value(name), addr.strip().lower()) for name, addr in pairs if "@" in addr]
+        return ()
+    return tuple((_decode_header_value(name), addr.strip().lower()) for name, addr in pairs if "@" in addr)
+
+
+_addresses_memo = lru_cache(maxsize=_MEMO_SIZE)(_parse_addresses)
 
 
 def _date(value: str | None) -> datetime | None:
@@ -197,12 +242,13 @@ def _date(value: str | None) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def _facts(headers: list[tuple[str, str]]) -> MailFacts:
+def _facts(raw_by_name: dict[str, list[str]]) -> MailFacts:
     def first(name: str) -> str | None:
-        return next((v for k, v in headers if k == name), None)
+        values = raw_by_name.get(name)
+        return _decode_header_value(values[0]) if values else None
 
     def every(name: str) -> list[str]:
-        return [v for k, v in headers if k == name]
+        return [_decode_header_value(value) for value in raw_by_name.get(name, ())]
 
     senders = _addresses(every("from"))
     name, address = senders[0] if senders else ("", None)
@@ -219,6 +265,49 @@ def _facts(headers: list[tuple[str, str]]) -> MailFacts:
     )
 
 
+def _header_str(part: Message, name: str) -> str | None:
+    value = part.get(name)
+    return None if value is None else str(value)
+
+
+def _probe(content_type: str | None, disposition: str | None) -> Message:
+    """A bare message holding just these header values: Message's parameter logic depends on nothing else."""
+    probe = Message()
+    if content_type is not None:
+        probe.set_raw("Content-Type", content_type)
+    if disposition is not None:
+        probe.set_raw("Content-Disposition", disposition)
+    return probe
+
+
+def _charset_of(content_type: str | None) -> str | None:
+    return _probe(content_type, None).get_content_charset()
+
+
+def _filename_of(content_type: str | None, disposition: str | None) -> str | None:
+    return _probe(content_type, disposition).get_filename()
+
+
+# Parameter parsing (Message.get_param) was a third of _collect; parts share a handful of header values.
+_charset_memo = lru_cache(maxsize=_MEMO_SIZE)(_charset_of)
+_filename_memo = lru_cache(maxsize=_MEMO_SIZE)(_filename_of)
+
+
+def _content_charset(part: Message) -> str | None:
+    """part.get_content_charset(), memoised on the Content-Type value."""
+    content_type = _header_str(part, "content-type")
+    short = content_type is None or len(content_type) <= _MEMO_MAX_CHARS
+    return (_charset_memo if short else _charset_of)(content_type)
+
+
+def _filename(part: Message) -> str | None:
+    """part.get_filename(), memoised on the Content-Disposition and Content-Type values."""
+    disposition = _header_str(part, "content-disposition")
+    content_type = _header_str(part, "content-type")
+    short = sum(len(value or "") for value in (disposition, content_type)) <= _MEMO_MAX_CHARS
+    return (_filename_memo if short else _filename_of)(content_type, disposition)
+
+
 def _part_text(part: Message) -> str:
     try:
         payload = part.get_payload(decode=True)
@@ -227,7 +316,7 @@ def _part_text(part: Message) -> str:
     if not isinstance(payload, bytes):
         return ""
     try:
-        charset = part.get_content_charset()
+        charset = _content_charset(part)
     except Exception:  # noqa: BLE001
         charset = None
     return clean_text(decode_bytes(payload[: MAX_PART_TEXT * 4], charset))[:MAX_PART_TEXT]
@@ -275,7 +364,7 @@ def _collect(msg: Message) -> tuple[str | None, str | None, bool]:
                 if isinstance(children, list):
                     stack.extend((child, depth + 1) for child in reversed(children) if isinstance(child, Message))
             continue
-        if ctype == "application/ms-tnef" or (part.get_filename() or "").lower() == "winmail.dat":
+        if ctype == "application/ms-tnef" or (_filename(part) or "").lower() == "winmail.dat":
             tnef_part = tnef_part or part
         elif ctype == "text/plain" and plain is None and not _is_attachment(part):
             plain = _part_text(part)
@@ -294,7 +383,8 @@ def parse_mail(raw: bytes) -> ParsedMail:
     raw, notes = limit_header_block(raw)
     msg = _PARSER.parsebytes(raw)
     # raw_items() gives the source strings: no header object is built, so no header can raise here.
-    headers = [(str(name).lower(), _decode_header_value(value)) for name, value in msg.raw_items()]
+    # Only the headers the facts need are decoded now; ParsedMail decodes others when asked.
+    headers = tuple((str(name).lower(), value) for name, value in msg.raw_items())
     try:
         content_type = msg.get_content_type()
     except Exception:  # noqa: BLE001
@@ -305,8 +395,8 @@ def parse_mail(raw: bytes) -> ParsedMail:
         notes.append(f"body not readable: {type(exc).__name__}")
         plain, html, tnef_used = None, None, False
     return ParsedMail(
-        facts=_facts(headers),
-        headers=tuple(headers),
+        facts=_facts(_index(headers)),
+        raw_headers=headers,
         content_type=content_type,
         plain=plain,
         html=html,

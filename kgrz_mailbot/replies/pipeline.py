@@ -21,10 +21,12 @@ _EMPTY_FACTS = MailFacts(message_id=None, subject="", from_name="", from_address
 def extract_text(mail: mime.ParsedMail) -> tuple[str, str]:
     """(text to trim, full text including quotes). HTML wins when it has structure the plain part lost."""
     plain, html = mail.plain, mail.html
-    full = plain if plain and plain.strip() else (htmltext.html_to_text(html, cut=False)[0] if html else "")
-    if html and (not (plain or "").strip() or htmltext.has_structure(html)):
-        text, _ = htmltext.html_to_text(html, cut=True)
-        return text, full
+    has_plain = bool(plain and plain.strip())
+    full = plain if has_plain else (htmltext.html_to_text(html, cut=False)[0] if html else "")
+    if html:
+        text = htmltext.new_text(html, unless_plain=has_plain)
+        if text is not None:
+            return text, full
     return plain or "", full
 
 

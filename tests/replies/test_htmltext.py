@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kgrz_mailbot.replies.htmltext import has_structure, html_to_text
+from kgrz_mailbot.replies.htmltext import has_structure, html_to_text, new_text
 
 WORD = "<html><body><div class=WordSection1>{}</div></body></html>"
 QUOTE_FOLLOWS = "<p class=MsoNormal><b>Von:</b> KGRZ<br><b>Gesendet:</b> Mittwoch<br><b>Betreff:</b> x</p>"
@@ -83,3 +83,26 @@ def test_structure_detection() -> None:
     assert has_structure("<ul><li>x</li></ul>")
     assert has_structure("<p><b>Stand:</b> x</p>")
     assert not has_structure("<div>plain text</div>")
+
+
+def test_nested_quotes_are_dropped_once_with_their_container() -> None:
+    html = ('<div>Stand: neu</div><blockquote type="cite"><div class="gmail_quote">alt<div id="Signature">S</div>'
+            '</div></blockquote><div class="moz-cite-prefix">Am … schrieb:</div><div>unten</div>')
+    assert html_to_text(html) == ("Stand: neu\nunten", True)
+
+
+def test_first_of_several_cut_markers_wins() -> None:
+    sep = ("<div style='border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm'>" + QUOTE_FOLLOWS
+           + "</div>")
+    html = WORD.format(p("Stand: neu") + sep + p("mitte") + "<div id=divRplyFwdMsg>x</div>" + p("alt"))
+    assert html_to_text(html) == ("Stand: neu", True)
+    html = WORD.format(p("Stand: neu") + "<div id=appendonsend></div>" + p("mitte") + sep + p("alt"))
+    assert html_to_text(html) == ("Stand: neu", True)
+
+
+def test_new_text_parses_once_for_structure_and_text() -> None:
+    for html in ("<ul><li>x</li></ul><div id=divRplyFwdMsg>alt</div>", "<div>plain</div>",
+                 "<p><b>Stand:</b> x</p><blockquote type=cite><ul><li>alt</li></ul></blockquote>", ""):
+        expected = html_to_text(html)[0] if has_structure(html) else None
+        assert new_text(html, unless_plain=True) == expected
+        assert new_text(html, unless_plain=False) == html_to_text(html)[0]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
+from email import policy
 
-from kgrz_mailbot.replies.mime import decode_bytes, limit_header_block, parse_mail
+from kgrz_mailbot.replies.mime import _decode_memo, _fast_mime_header, decode_bytes, limit_header_block, parse_mail
 
 from .helpers import mail_bytes
 
@@ -62,3 +64,46 @@ def test_overlong_header_lines_are_truncated() -> None:
 def test_control_characters_are_removed() -> None:
     mail = parse_mail(b"From: a@b.example\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nA\x00B\x07C\r\n")
     assert mail.plain == "ABC\n"
+
+
+def test_fast_content_headers_render_like_the_header_registry() -> None:
+    """The registry-free path for well-formed Content-* values gives the registry's str(), and declines the rest."""
+    rng = random.Random(5)
+    heads = ["text/plain", "multipart/alternative", "TEXT/HTML", "inline", "attachment", "x-a/b.c"]
+    names = ["charset", "Charset", "boundary", "name", "filename", "format", "CHARSET", "a.b"]
+    values = ["utf-8", "UTF-8", "flowed", "a=b", "----=_NextPart_000.1", "a b", " a", "a ", "x?y", "=?x", "=_x",
+              "a;b", "a/b", "", "ä", "x'y", "x*y", "x%y", "(c)", 'q"q', "a\\b"]
+    spaces = ["", "", " ", "\t", " \t"]
+    checked = 0
+    for _ in range(3000):
+        value = rng.choice(spaces) + rng.choice(heads) + rng.choice(spaces)
+        for _ in range(rng.randint(0, 3)):
+            raw = rng.choice(values)
+            quoted = f'"{raw}"' if rng.random() < 0.5 else raw
+            value += f";{rng.choice(spaces)}{rng.choice(names)}{rng.choice(spaces)}={rng.choice(spaces)}{quoted}"
+        value += rng.choice(["", ";", " ; "])
+        for name in ("content-type", "Content-Disposition"):
+            fast = _fast_mime_header(name, value)
+            if fast is not None:
+                checked += 1
+                assert fast == str(policy.default.header_factory(name, value)), (name, value)
+    assert checked > 500
+    for odd in ['text/plain; charset="utf-8', "text/plain (comment); charset=utf-8", "text/plain; name*=utf-8''x",
+                'text/plain; name="=?utf-8?q?x?="', "text/plain; name=\"\\\"\"", "text/pl\udcc3ain", ""]:
+        assert _fast_mime_header("content-type", odd) is None
+    assert _fast_mime_header("content-transfer-encoding", " base64 ") == " base64 "
+    assert _fast_mime_header("subject", "text/plain") is None
+
+
+def test_headers_are_decoded_on_demand_like_all_at_once() -> None:
+    mail = parse_mail(mail_bytes("outlook2016_html_reply_de"))
+    for name, value in mail.headers:
+        assert mail.header(name) == next(v for k, v in mail.headers if k == name)
+        assert value in mail.header_all(name)
+    assert mail.header("X-Not-There") is None and mail.header_all("x-not-there") == []
+
+
+def test_memoised_decoders_skip_long_values() -> None:
+    before = _decode_memo.cache_info().currsize
+    assert parse_mail(b"Subject: " + b"=?utf-8?q?a?= " * 400 + b"\r\n\r\nx").facts.subject.startswith("a")
+    assert _decode_memo.cache_info().currsize == before

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from kgrz_mailbot.replies.trim import quote_start, trim
+from kgrz_mailbot.replies.trim import _ATTRIBUTION_WORD_RE, quote_start, trim
 
 NEW = "Stand: Die Testphase läuft."
 
@@ -77,3 +79,14 @@ def test_quote_start_reports_kind() -> None:
     assert quote_start(["x", "", "> y"]) == (2, "quote")
     assert quote_start(["x", "________________________________", "From: a", "Sent: b", "To: c", "Subject: d"]) == (
         1, "header")
+
+
+def test_attribution_word_filter_equals_ignorecase() -> None:
+    """The prefilter spells out re.IGNORECASE by hand; it must match exactly what the case-insensitive words do."""
+    slow = re.compile(r"schrieb|wrote|écrit", re.I)
+    for word in ("schrieb", "wrote", "écrit"):
+        for at in range(len(word)):
+            for code in [*range(0x250), 0x130, 0x131, 0x17F, 0x212A, 0x1E9E, 0x3A3, 0x3C3, 0x400, 0x430]:
+                probe = word[:at] + chr(code) + word[at + 1 :]
+                assert bool(_ATTRIBUTION_WORD_RE.search(probe)) == bool(slow.search(probe)), probe
+    assert trim(f"{NEW}\n\nAm 29.08.2018 um 08:00 ſchrieb KGRZ:\n> Stand:") == NEW
