@@ -6,7 +6,8 @@ import random
 from datetime import UTC, datetime
 from email import policy
 
-from kgrz_mailbot.replies.mime import _decode_memo, _fast_mime_header, decode_bytes, limit_header_block, parse_mail
+from kgrz_mailbot.replies.mime import _decode_memo, decode_bytes, limit_header_block, parse_mail
+from kgrz_mailbot.replies.mimepolicy import _fast_mime_header
 
 from .helpers import mail_bytes
 
