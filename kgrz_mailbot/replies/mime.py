@@ -142,6 +142,10 @@ def _decode(value: str) -> str:
             decoded = str(make_header(decode_header(value)))
         except Exception:  # noqa: BLE001 - broken encoded words are common in spam and old clients
             decoded = value
+    if not decoded.isascii():
+        # Raw 8-bit header bytes (RFC 6532 clients, old webmailers) arrive as surrogate escapes: read them as
+        # UTF-8 so a name like "Krämer" survives instead of poisoning every mail that quotes it.
+        decoded = decoded.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     return clean_text(decoded).replace("\n", " ").strip()
 
 
