@@ -51,15 +51,16 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
     return path
 
 
-def write_draft_files(draft: Draft, output_dir: Path, renderer: Renderer, changes: Sequence[str] = ()) -> DraftFiles:
+def write_draft_files(draft: Draft, output_dir: Path, renderer: Renderer, changes: Sequence[str] = (),
+                      since: int | None = None) -> DraftFiles:  # fmt: skip
     """Write ``<committee>-<session>-v<version>.{json,html,docx}`` into ``output_dir/<session>/``.
 
-    ``changes`` are the lines "what changed since version n-1" shown in the HTML overview.
+    ``changes`` are the lines "what changed since version ``since``" shown in the HTML overview.
     """
     folder = Path(output_dir) / draft.session_date.isoformat()
     folder.mkdir(parents=True, exist_ok=True)
     stem = draft_stem(draft)
-    html = render_html(draft, renderer, changes)
+    html = render_html(draft, renderer, changes, since)
     return DraftFiles(
         json=atomic_write(folder / f"{stem}.json", lambda tmp: write_json(draft, tmp)),
         html=atomic_write(folder / f"{stem}.html", lambda tmp: tmp.write_text(html, encoding="utf-8")),

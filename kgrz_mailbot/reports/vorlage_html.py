@@ -65,8 +65,11 @@ def clean_draft(draft: Draft) -> Draft:
     )
 
 
-def draft_context(draft: Draft, changes: Sequence[str] = ()) -> dict[str, Any]:
-    """What both templates see: the draft, the overview facts, the shared sentences and the block parser."""
+def draft_context(draft: Draft, changes: Sequence[str] = (), since: int | None = None) -> dict[str, Any]:
+    """What both templates see: the draft, the overview facts, the shared sentences and the block parser.
+
+    ``changes`` are the lines "what changed since version ``since``" (default: the version before this one).
+    """
     draft = clean_draft(draft)
     return {
         "draft": draft,
@@ -74,6 +77,7 @@ def draft_context(draft: Draft, changes: Sequence[str] = ()) -> dict[str, Any]:
         "missing": [s for s in draft.sections if not s.answered],
         "ampel_changes": ampel_changes(draft),
         "changes": [clean_text(line) for line in changes],
+        "changes_since": since if since is not None else draft.version - 1,
         "version_label": "Entwurf" if draft.version <= 1 else f"Entwurf, Version {draft.version}",
         "blocks": parse_blocks,
         "plain": lambda text, indent="": plain_text(parse_blocks(text), indent),
@@ -84,11 +88,11 @@ def draft_context(draft: Draft, changes: Sequence[str] = ()) -> dict[str, Any]:
     }
 
 
-def render_html(draft: Draft, renderer: Renderer, changes: Sequence[str] = ()) -> str:
+def render_html(draft: Draft, renderer: Renderer, changes: Sequence[str] = (), since: int | None = None) -> str:
     """The HTML body of the draft mail with all CSS inlined; reply text is escaped by the template."""
-    return _INLINER.inline(renderer.render(HTML_TEMPLATE, **draft_context(draft, changes)))
+    return _INLINER.inline(renderer.render(HTML_TEMPLATE, **draft_context(draft, changes, since)))
 
 
-def render_text(draft: Draft, renderer: Renderer, changes: Sequence[str] = ()) -> str:
+def render_text(draft: Draft, renderer: Renderer, changes: Sequence[str] = (), since: int | None = None) -> str:
     """The plain-text alternative of the draft mail, same order as the HTML."""
-    return renderer.render(TEXT_TEMPLATE, **draft_context(draft, changes))
+    return renderer.render(TEXT_TEMPLATE, **draft_context(draft, changes, since))

@@ -52,11 +52,6 @@ def drafts_of_session(db: DbSession, sid: int) -> list[DraftRecord]:
     return [_record(r) for r in rows]
 
 
-def draft_of_version(db: DbSession, sid: int, version: int) -> DraftRecord | None:
-    row = db.exec(select(DraftRow).where(DraftRow.session_id == sid, DraftRow.version == version)).first()
-    return _record(row) if row else None
-
-
 def add_draft(
     db: DbSession,
     *,
