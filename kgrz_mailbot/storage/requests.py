@@ -105,7 +105,11 @@ def mark_action(db: DbSession, sid: int, action: str, now: datetime, note: str =
 
 def add_update(db: DbSession, request_id: int, inbound_id: int, sender: str, sent_at: datetime,
                received_at: datetime, fields: StatusFields) -> None:
-    db.info.pop("previous_answers", None)  # an answer to an earlier session changes what later ones quote
+    # An answer changes what later sessions quote as "previous", so only those cached quotes are stale.
+    answered = request_by_id(db, request_id)
+    cache = db.info.get("previous_answers", {})
+    for committee, before in [k for k in cache if k[0] == answered.committee and k[1] > answered.session_date]:
+        del cache[(committee, before)]
     db.add(StatusUpdateRow(
         status_request_id=request_id, inbound_mail_id=inbound_id, sender=sender, sent_at=sent_at,
         received_at=received_at, ampel=fields.ampel.value if fields.ampel else None,
