@@ -60,7 +60,7 @@ def flush(app: App) -> FlushResult:
         with app.store.write() as db:
             rows = mailrows.outbox_rows(db, "pending", limit=BATCH)
             mine = mailrows.claim(db, [r.id for r in rows if r.id is not None])
-            batch = [(r.id, r.message_id, r.raw, r.recipients.split(","), r.kind) for r in rows if r.id in mine]
+            batch = [(r.id, r.message_id, r.raw, r.recipients.split(","), r.business_key) for r in rows if r.id in mine]
         if not batch:
             return result
         try:
@@ -71,9 +71,9 @@ def flush(app: App) -> FlushResult:
         sent = [row[0] for row, error in zip(batch, outcomes, strict=True) if error is None]
         _mark_sent(app, sent)
         result.sent += len(sent)
-        for (outbound_id, message_id, _, _, kind), error in zip(batch, outcomes, strict=True):
+        for (outbound_id, message_id, _, _, key), error in zip(batch, outcomes, strict=True):
             if error is None:
-                log.info("sent %s kind=%s", message_id, kind)
+                log.info("sent %s message_id=%s", _describe(key), message_id)
                 continue
             state = _settle(app, outbound_id, message_id, str(error)[:500])
             result.sent += state == "sent"
@@ -81,6 +81,16 @@ def flush(app: App) -> FlushResult:
             result.failed += state in ("pending", "sending")
         if len(sent) < len(batch):
             return result  # something is wrong with the transport: the rest waits for the next tick
+
+
+def _describe(business_key: str) -> str:
+    """``session=2018-09-19 project=time kind=reminder seq=1`` from the business key, for one log line per mail."""
+    parts = business_key.split("/")
+    if len(parts) == 5:
+        return f"committee={parts[0]} session={parts[1]} project={parts[2]} kind={parts[3]} seq={parts[4]}"
+    if len(parts) == 4:
+        return f"committee={parts[0]} session={parts[1]} kind={parts[2]} seq={parts[3]}"
+    return f"kind={parts[-1]} inbound={parts[1] if len(parts) > 1 else '?'}"
 
 
 def _mark_sent(app: App, ids: list[int]) -> None:
