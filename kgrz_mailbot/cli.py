@@ -197,6 +197,42 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
     return 0
 
 
+def _maildir(app: App) -> Path | None:
+    return app.config.mail.maildir_path if app.config.mail.transport == "maildir" else None
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.retention import purge  # noqa: PLC0415
+
+    app = _app(args)
+    policy = app.config.retention
+    print(purge(app.store, app.clock.now(), policy.raw_mail_days, policy.outbox_body_days,
+                maildir=_maildir(app)).summary())
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.retention import export_person  # noqa: PLC0415
+
+    _print_json(export_person(_app(args).store, args.person, include_raw=args.raw))
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.retention import erase_person  # noqa: PLC0415
+
+    app = _app(args)
+    print(erase_person(app.store, args.person, app.clock.now(), maildir=_maildir(app)).summary())
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.backup import backup_database  # noqa: PLC0415
+
+    print(f"Sicherung geschrieben: {backup_database(_config(args).storage_url, Path(args.path))}")
+    return 0
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from kgrz_mailbot.scheduler import run_service  # noqa: PLC0415
 
@@ -245,6 +281,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("quarantine", cmd_quarantine, "Mails zeigen, die nicht verarbeitet werden konnten", now=True)
     p.add_argument("action", nargs="?", choices=["list", "retry"], default="list", metavar="list|retry")
     p.add_argument("id", nargs="?", type=int, metavar="ID")
+    add("purge", cmd_purge, "Mailtexte nach Ablauf der Löschfristen entfernen (DSGVO)", now=True)
+    p = add("export", cmd_export, "alles zu einer Person Gespeicherte ausgeben (Auskunft, Art. 15 DSGVO)")
+    p.add_argument("--person", required=True, metavar="ADRESSE")
+    p.add_argument("--raw", action="store_true", help="auch die Rohmails ausgeben")
+    p = add("erase", cmd_erase, "Daten einer Person löschen bzw. pseudonymisieren (Art. 17 DSGVO)", now=True)
+    p.add_argument("--person", required=True, metavar="ADRESSE")
+    p = add("backup", cmd_backup, "konsistente Sicherung der SQLite-Datenbank, auch im laufenden Betrieb")
+    p.add_argument("path", metavar="PFAD")
     session = sub.add_parser("session", help="Sitzungen in schedule.toml eintragen, verschieben, entfernen")
     actions = session.add_subparsers(dest="action", required=True, metavar="AKTION")
     for name, help_text in (("add", "Sitzung eintragen"), ("move", "Sitzung verschieben"),

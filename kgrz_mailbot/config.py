@@ -34,6 +34,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         },
         "storage": {"url": str},
         "report": {"output": str, "vorlage_number": str, "unterrichtung": str, "templates": str},
+        "retention": {"raw_mail_days": int, "outbox_body_days": int, "purge_time": str},
     },
     "schedule.toml": {
         "timeline": {

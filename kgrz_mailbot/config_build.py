@@ -19,6 +19,7 @@ from kgrz_mailbot.settings import (
     MailSettings,
     OrganisationSettings,
     ReportSettings,
+    RetentionSettings,
     TimelinePolicy,
 )
 
@@ -84,6 +85,7 @@ def build_config(directory: Path, settings: dict[str, Any], schedule: dict[str, 
     committees = _committees(schedule.get("committee", []), problems)
     sessions = _sessions(schedule.get("session", []), {c.key for c in committees}, problems)
     project_list = _projects(projects.get("project", []), problems)
+    retention = _retention(settings.get("retention", {}), problems)
     if problems:
         raise ConfigError(problems)
     return Config(
@@ -101,7 +103,20 @@ def build_config(directory: Path, settings: dict[str, Any], schedule: dict[str, 
         sessions=sessions,
         projects=project_list,
         templates_dir=resolve(directory, report["templates"]) if "templates" in report else None,
+        retention=retention,
     )
+
+
+def _retention(data: dict[str, Any], problems: Problems) -> RetentionSettings:
+    defaults = RetentionSettings()
+    values = {key: data.get(key, getattr(defaults, key)) for key in ("raw_mail_days", "outbox_body_days")}
+    for key, days in values.items():
+        if days < 1:
+            problems.add("settings.toml", f"[retention] {key}", "muss mindestens 1 Tag sein.")
+    clock = parse_time_of_day(data.get("purge_time", "03:00"))
+    if clock is None:
+        problems.add("settings.toml", "[retention] purge_time", "ist keine Uhrzeit. Bitte im Format „03:00“ angeben.")
+    return RetentionSettings(**values, purge_time=clock or defaults.purge_time)
 
 
 def _organisation(data: dict[str, Any], problems: Problems) -> OrganisationSettings:

@@ -20,6 +20,7 @@ from kgrz_mailbot.clock import SystemClock
 from kgrz_mailbot.config import FILES, load_config
 from kgrz_mailbot.errors import ConfigError
 from kgrz_mailbot.jobs.tick import tick
+from kgrz_mailbot.retention import purge
 from kgrz_mailbot.service_lock import ServiceLock
 from kgrz_mailbot.settings import Config
 
@@ -72,6 +73,18 @@ class Service:
             return
         log.info("tick: %s; erledigt: %s", result.poll.summary(), ", ".join(result.done) or "-")
 
+    def purge(self) -> None:
+        """The daily DSGVO purge: raw mail bodies and outbox bodies past their period (RELIABILITY.md §5.6)."""
+        policy = self.app.config.retention
+        maildir = self.app.config.mail.maildir_path if self.app.config.mail.transport == "maildir" else None
+        try:
+            result = purge(self.app.store, self.app.clock.now(), policy.raw_mail_days, policy.outbox_body_days,
+                           maildir=maildir)
+        except Exception:  # tomorrow's run catches up; nothing else depends on it
+            log.exception("Löschlauf fehlgeschlagen")
+            return
+        log.info("Löschlauf: %s", result.summary())
+
     def stop(self, signum: int, _frame: FrameType | None) -> None:
         log.info("Signal %s: beende nach dem laufenden Durchgang", signum)
         self.scheduler.shutdown(wait=True)
@@ -80,6 +93,9 @@ class Service:
         self.scheduler.add_job(self.reconcile, "interval", minutes=self.app.config.timeline.poll_minutes,
                                id=JOB_ID, replace_existing=True, coalesce=True, max_instances=1,
                                misfire_grace_time=None, next_run_time=SystemClock().now())
+        purge_at = self.app.config.retention.purge_time
+        self.scheduler.add_job(self.purge, "cron", hour=purge_at.hour, minute=purge_at.minute, id="purge",
+                               replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=None)
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         log.info("kgrz-mailbot läuft: Abruf alle %s Minuten", self.app.config.timeline.poll_minutes)

@@ -60,6 +60,15 @@ class ReportSettings:
 
 
 @dataclass(frozen=True)
+class RetentionSettings:
+    """``[retention]``: DSGVO storage limitation; raw mail bodies go, the report texts and metadata stay."""
+
+    raw_mail_days: int = 90
+    outbox_body_days: int = 30
+    purge_time: time = time(3, 0)
+
+
+@dataclass(frozen=True)
 class TimelinePolicy:
     """Lead times in calendar days before the session (``[timeline]``)."""
 
@@ -87,6 +96,7 @@ class Config:
     projects: tuple[Project, ...]
     templates_dir: Path | None = None
     instance: str = field(default="kgrz-mailbot")
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
 
     def committee(self, key: str) -> Committee:
         return next(c for c in self.committees if c.key == key)

@@ -102,3 +102,22 @@ def test_wrong_usage_exits_2(run) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(SystemExit) as exited:
         run("compile", "--session", "19.09.2018")
     assert exited.value.code == 2
+
+
+def test_purge_export_erase_and_backup_run_from_the_command_line(run, config_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    run("tick", "--now", "2018-08-29T08:00")
+    code, out, _ = run("purge", "--now", "2019-06-01T10:00")
+    assert code == 0 and out.startswith("Löschfristen angewandt")
+    code, out, _ = run("export", "--person", "julia.richter@koblenz.example")
+    assert code == 0 and json.loads(out)["adresse"] == "julia.richter@koblenz.example"
+    code, out, _ = run("backup", str(config_dir / "sicherung.sqlite3"))
+    assert code == 0 and (config_dir / "sicherung.sqlite3").stat().st_size > 0
+    code, out, _ = run("erase", "--person", "julia.richter@koblenz.example", "--now", "2019-06-01T10:00")
+    assert code == 0 and "pseudonymisiert" in out
+
+
+def test_retention_periods_are_checked(config_dir: Path, run) -> None:  # type: ignore[no-untyped-def]
+    settings = config_dir / "settings.toml"
+    settings.write_text(settings.read_text().replace("raw_mail_days = 90", "raw_mail_days = 0"))
+    code, _, err = run("check")
+    assert code == 1 and "[retention] raw_mail_days: muss mindestens 1 Tag sein." in err

@@ -1,0 +1,316 @@
+"""DSGVO retention: purge raw mails and outbox bodies after their period; export or erase one person's data.
+
+What is kept and why (RELIABILITY.md §5.6): the ``status_update`` rows are the report itself and stay;
+metadata of every mail (who, when, Message-ID, outcome) stays as the record of processing. What goes is the
+raw RFC 822 text: inbound after ``raw_mail_days`` (default 90), outbound after ``outbox_body_days``
+(default 30). Rows are blanked (``raw = b""``), never deleted, so the outbox keeps its unique keys and
+nothing is sent twice after a purge. The Maildir copies of blanked mails go too when ``maildir`` is given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session as DbSession
+from sqlmodel import SQLModel, col, select
+
+from kgrz_mailbot.storage.store import Store
+from kgrz_mailbot.storage.tables import (
+    DraftRow,
+    InboundMailRow,
+    OutboundMailRow,
+    PersonRow,
+    ProjectRow,
+    SessionRow,
+    StatusRequestRow,
+    StatusUpdateRow,
+)
+from kgrz_mailbot.transports.maildir import sent_name
+
+FINISHED_INBOUND = ("processed", "failed", "duplicate")  # "stored" still waits for interpretation
+BATCH = 200  # raw blobs read per query when searching them; raw mails can be megabytes each
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    inbound_blanked: int
+    outbound_blanked: int
+    files_removed: int
+    raw_before: datetime
+    body_before: datetime
+
+    def summary(self) -> str:
+        return (f"Löschfristen angewandt: Rohdaten von {self.inbound_blanked} eingegangenen Mails "
+                f"(verarbeitet vor dem {self.raw_before:%d.%m.%Y}) und Texte von {self.outbound_blanked} "
+                f"versandten Mails (vor dem {self.body_before:%d.%m.%Y}) gelöscht; {self.files_removed} Dateien "
+                "im Postfach entfernt. Metadaten und Statusmeldungen bleiben erhalten.")
+
+
+def purge(store: Store, now: datetime, raw_mail_days: int = 90, outbox_body_days: int = 30,
+          maildir: Path | None = None) -> PurgeResult:
+    """Blank raw inbound mails and sent outbox bodies older than their periods; idempotent.
+
+    Inbound mails count from their arrival (they are interpreted in the same poll); ones still ``stored``
+    are not touched. Outbound mails count from ``sent_at``; pending, sending or unknown ones keep their
+    body, because the relay or an admin still needs it.
+    """
+    raw_before, body_before = now - timedelta(days=raw_mail_days), now - timedelta(days=outbox_body_days)
+    with store.write() as db:
+        inbound = db.exec(select(InboundMailRow.id, InboundMailRow.source_key).where(
+            col(InboundMailRow.state).in_(FINISHED_INBOUND), InboundMailRow.received_at < raw_before,
+            sa.func.length(InboundMailRow.raw) > 0)).all()
+        outbound = db.exec(select(OutboundMailRow.id, OutboundMailRow.message_id).where(
+            OutboundMailRow.state == "sent", col(OutboundMailRow.sent_at) < body_before,
+            sa.func.length(OutboundMailRow.raw) > 0)).all()
+        _blank(db, InboundMailRow, [i for i, _ in inbound])
+        _blank(db, OutboundMailRow, [i for i, _ in outbound])
+    removed = _remove_copies(maildir, [k for _, k in inbound], [m for _, m in outbound]) if maildir else 0
+    return PurgeResult(len(inbound), len(outbound), removed, raw_before, body_before)
+
+
+def _blank(db: DbSession, table: type[SQLModel], ids: list[int]) -> None:
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        db.execute(sa.update(table).where(table.id.in_(chunk)).values(raw=b""))  # type: ignore[attr-defined]
+
+
+def _remove_copies(maildir: Path, source_keys: Iterable[str], message_ids: Iterable[str]) -> int:
+    """Delete the Maildir files of blanked mails: processed (``inbox/cur``), failed, and sent."""
+    candidates: list[Path] = []
+    for key in source_keys:
+        if key.startswith("maildir:"):
+            base = key.removeprefix("maildir:").split(":2,")[0]
+            candidates += [maildir / "inbox" / "cur" / f"{base}:2,S", maildir / "failed" / "new" / base]
+    for message_id in message_ids:
+        candidates += [maildir / "sent" / sub / sent_name(message_id) for sub in ("new", "cur")]
+    removed = 0
+    for path in candidates:
+        if path.exists():
+            path.unlink()
+            removed += 1
+    return removed
+
+
+# --- data-subject requests ------------------------------------------------------------------------
+
+
+def pseudonym(address: str) -> str:
+    """``geloescht-<hash8>@invalid``: the same for every row of one person, so the records stay linked.
+
+    It is pseudonymous, not anonymous (Art. 4 Nr. 5 DSGVO): whoever knows the address can recompute it.
+    """
+    return f"geloescht-{hashlib.sha256(_norm(address).encode()).hexdigest()[:8]}@invalid"
+
+
+def _norm(address: str) -> str:
+    return address.strip().lower()
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_person(store: Store, address: str, include_raw: bool = False) -> dict[str, Any]:
+    """Everything stored about one address (Art. 15 DSGVO), as JSON-ready data.
+
+    ``include_raw`` adds the raw text of the person's own mails (decoded leniently), for a full copy.
+    """
+    addr = _norm(address)
+    with store.read() as db:
+        people = db.exec(select(PersonRow, ProjectRow.key).join(ProjectRow).where(
+            sa.func.lower(PersonRow.address) == addr)).all()
+        inbound = db.exec(select(InboundMailRow).where(sa.or_(
+            sa.func.lower(InboundMailRow.from_address) == addr,
+            sa.func.lower(InboundMailRow.verified_sender) == addr)).order_by(InboundMailRow.id)).all()
+        outbound = [r for r in db.exec(select(OutboundMailRow).order_by(OutboundMailRow.id)).all()
+                    if addr in _recipients(r.recipients)]
+        updates = _updates_of(db, addr, [r.id for r in inbound if r.id is not None])
+        drafts = db.exec(select(DraftRow, SessionRow.date).join(SessionRow).order_by(DraftRow.id)).all()
+    return {
+        "adresse": addr,
+        "personen": [{"projekt": key, "rolle": p.role, "name": p.name, "adresse": p.address} for p, key in people],
+        "eingegangene_mails": [_inbound_export(r, include_raw) for r in inbound],
+        "ausgehende_mails": [{
+            "id": r.id, "art": r.kind, "betreff": r.subject, "message_id": r.message_id, "zustand": r.state,
+            "erstellt": _iso(r.created_at), "versandt": _iso(r.sent_at), "text_vorhanden": bool(r.raw),
+        } for r in outbound],
+        "statusmeldungen": [_update_export(u, project, day) for u, project, day in updates],
+        "entwuerfe": [{"sitzung": day.isoformat(), "version": d.version, "freigegeben_von": d.approved_by}
+                      for d, day in drafts if addr in d.content_json.lower() or _norm(d.approved_by or "") == addr],
+    }
+
+
+def _recipients(value: str) -> set[str]:
+    return {_norm(a) for a in value.split(",") if a.strip()}
+
+
+def _inbound_export(row: InboundMailRow, include_raw: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": row.id, "message_id": row.message_id, "eingegangen": _iso(row.received_at),
+        "datum": _iso(row.date_header), "absender": row.from_address, "betreff": row.subject,
+        "zustand": row.state, "einordnung": row.classification, "ergebnis": row.outcome, "hinweise": row.error,
+        "groesse": row.size, "rohdaten_vorhanden": bool(row.raw),
+    }
+    if include_raw:
+        data["rohdaten"] = row.raw.decode("utf-8", "replace")
+    return data
+
+
+def _updates_of(db: DbSession, addr: str, inbound_ids: list[int]) -> list[tuple[StatusUpdateRow, str, Any]]:
+    query = (select(StatusUpdateRow, ProjectRow.key, SessionRow.date)
+             .join(StatusRequestRow, StatusRequestRow.id == StatusUpdateRow.status_request_id)
+             .join(ProjectRow, ProjectRow.id == StatusRequestRow.project_id)
+             .join(SessionRow, SessionRow.id == StatusRequestRow.session_id)
+             .where(sa.or_(sa.func.lower(StatusUpdateRow.sender) == addr,
+                           col(StatusUpdateRow.inbound_mail_id).in_(inbound_ids)))
+             .order_by(StatusUpdateRow.id))
+    return list(db.exec(query).all())  # type: ignore[arg-type]
+
+
+def _update_export(u: StatusUpdateRow, project: str, day: Any) -> dict[str, Any]:
+    return {
+        "projekt": project, "sitzung": day.isoformat(), "absender": u.sender, "gesendet": _iso(u.sent_at),
+        "eingegangen": _iso(u.received_at), "ampel": u.ampel, "fortschritt": u.fortschritt, "stand": u.stand,
+        "weiteres_vorgehen": u.weiteres_vorgehen, "meilenstein": u.meilenstein, "budget": u.budget,
+        "hinweis": u.hinweis, "unveraendert": u.unchanged, "eingangs_mail": u.inbound_mail_id,
+    }
+
+
+@dataclass
+class EraseResult:
+    address: str
+    pseudonym: str
+    inbound_blanked: int = 0
+    outbound_blanked: int = 0
+    outbound_cancelled: int = 0
+    updates_kept: int = 0
+    updates_deleted: int = 0
+    fields_rewritten: int = 0
+    people_removed: int = 0
+    files_removed: int = 0
+    still_configured: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = (f"Daten zu {self.address} gelöscht bzw. pseudonymisiert als {self.pseudonym}: "
+                f"{self.inbound_blanked} eingegangene und {self.outbound_blanked} ausgehende Mails ohne Rohdaten, "
+                f"{self.outbound_cancelled} noch nicht versandte Mails storniert, {self.updates_deleted} "
+                f"Statusmeldungen gelöscht, {self.updates_kept} Statusmeldungen aus freigegebenen Vorlagen "
+                f"pseudonymisiert behalten, {self.fields_rewritten} Felder umgeschrieben, "
+                f"{self.files_removed} Dateien im Postfach entfernt.")
+        if self.still_configured:
+            text += (" Achtung: die Adresse steht noch in projects.toml (Projekte: "
+                     f"{', '.join(self.still_configured)}); bitte dort entfernen, sonst legt der nächste Start "
+                     "sie wieder an.")
+        return text
+
+
+def erase_person(store: Store, address: str, now: datetime, maildir: Path | None = None) -> EraseResult:
+    """Art. 17 DSGVO: no trace of the address is left in any table, except its pseudonym.
+
+    Raw mails from or to the address, and any other raw mail that names it, are blanked; the address in
+    every text column becomes the pseudonym. Status updates that went into an approved draft stay (the
+    committee's record) with the sender pseudonymised; the person's other status updates are deleted.
+    Unsent mail to the address is cancelled rather than sent without a body.
+    """
+    addr, alias = _norm(address), pseudonym(address)
+    result = EraseResult(address=addr, pseudonym=alias)
+    with store.write() as db:
+        result.still_configured = sorted(set(db.exec(select(ProjectRow.key).join(PersonRow).where(
+            sa.func.lower(PersonRow.address) == addr)).all()))
+        result.people_removed = db.execute(sa.delete(PersonRow).where(
+            sa.func.lower(PersonRow.address) == addr)).rowcount  # type: ignore[attr-defined]
+        inbound_keys = _erase_inbound(db, addr, now, result)
+        message_ids = _erase_outbound(db, addr, result)
+        _erase_updates(db, addr, result)
+        result.fields_rewritten = _rewrite_text_columns(db, addr, alias)
+    if maildir is not None:
+        result.files_removed = _remove_copies(maildir, inbound_keys, message_ids)
+    return result
+
+
+def _blob_names(raw: bytes, addr: str) -> bool:
+    return addr.encode() in raw.lower()
+
+
+def _erase_inbound(db: DbSession, addr: str, now: datetime, result: EraseResult) -> list[str]:
+    keys, last = [], 0
+    while True:
+        rows = db.exec(select(InboundMailRow).where(InboundMailRow.id > last).order_by(InboundMailRow.id)
+                       .limit(BATCH)).all()
+        if not rows:
+            return keys
+        for row in rows:
+            mine = addr in (_norm(row.from_address or ""), _norm(row.verified_sender or ""))
+            if row.raw and (mine or _blob_names(row.raw, addr)):
+                row.raw = b""
+                keys.append(row.source_key)
+                result.inbound_blanked += 1
+                if row.state == "stored":  # nothing left to interpret; the file is still moved on acknowledge
+                    row.state, row.outcome, row.error = "failed", "failed", f"gelöscht am {now:%d.%m.%Y} (Art. 17)"
+        last = rows[-1].id or last
+        db.flush()
+
+
+def _erase_outbound(db: DbSession, addr: str, result: EraseResult) -> list[str]:
+    message_ids, last = [], 0
+    while True:
+        rows = db.exec(select(OutboundMailRow).where(OutboundMailRow.id > last).order_by(OutboundMailRow.id)
+                       .limit(BATCH)).all()
+        if not rows:
+            return message_ids
+        for row in rows:
+            if row.raw and (addr in _recipients(row.recipients) or _blob_names(row.raw, addr)):
+                if row.state in ("pending", "sending"):
+                    row.state = "cancelled"  # the relay claims only pending rows; sending an empty body helps no one
+                    result.outbound_cancelled += 1
+                row.raw = b""
+                message_ids.append(row.message_id)
+                result.outbound_blanked += 1
+        last = rows[-1].id or last
+        db.flush()
+
+
+def _erase_updates(db: DbSession, addr: str, result: EraseResult) -> None:
+    """Keep what went into an approved draft: an update that existed when an approved version was compiled."""
+    rows = db.exec(select(StatusUpdateRow, StatusRequestRow.session_id)
+                   .join(StatusRequestRow, StatusRequestRow.id == StatusUpdateRow.status_request_id)
+                   .where(sa.func.lower(StatusUpdateRow.sender) == addr)).all()
+    for update, sid in rows:
+        approved = db.exec(select(DraftRow.created_at).where(
+            DraftRow.session_id == sid, col(DraftRow.approved_at).is_not(None))).all()
+        if any(update.received_at <= created for created in approved):
+            result.updates_kept += 1  # the sender is pseudonymised with every other text column
+        else:
+            db.delete(update)
+            result.updates_deleted += 1
+    db.flush()
+
+
+def _is_text(column: sa.Column) -> bool:  # type: ignore[type-arg]
+    """String columns, including SQLModel's AutoString (a TypeDecorator, not an ``sa.String``)."""
+    kind = getattr(column.type, "impl", column.type)  # TypeDecorators report the type they store as
+    return isinstance(kind, sa.String)
+
+
+def _rewrite_text_columns(db: DbSession, addr: str, alias: str) -> int:
+    """Replace the address (any case) by the pseudonym in every string column of every table."""
+    pattern = re.compile(re.escape(addr), re.I)
+    rewritten = 0
+    for table in SQLModel.metadata.sorted_tables:
+        key = table.primary_key.columns.values()[0]
+        for column in table.columns:
+            if column is key or not _is_text(column):
+                continue
+            hits = db.execute(sa.select(key, column).where(
+                sa.func.lower(column).contains(addr, autoescape=True))).all()
+            for ident, value in hits:
+                db.execute(sa.update(table).where(key == ident).values({column.name: pattern.sub(alias, value)}))
+                rewritten += 1
+    return rewritten

@@ -1,0 +1,44 @@
+"""Runs the crash scenario in this process from where the world's progress file says; SIGKILL may come any time.
+
+``python -m tests.crash.driver WORLD`` prints ``ready`` once the app is built, then ``step N`` before each step.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from kgrz_mailbot.app import build_app
+from kgrz_mailbot.clock import FixedClock
+from kgrz_mailbot.config import load_config
+from kgrz_mailbot.jobs.tick import tick
+from tests.crash.scenario import STEPS, World, at
+
+
+def say(line: str) -> None:
+    """One ``write`` per line: a kill between ``print``'s two writes would glue lines together."""
+    os.write(sys.stdout.fileno(), f"{line}\n".encode())
+
+
+def run(world: World) -> None:
+    start = world.next_step()
+    clock = FixedClock(at(STEPS[min(start, len(STEPS) - 1)].when))
+    app = build_app(load_config(world.config), clock=clock)
+    say("ready")
+    for index in range(start, len(STEPS)):
+        step = STEPS[index]
+        say(f"step {index}")
+        for name, make in step.mails:
+            if not world.delivered(name):  # a restarted step must not drop the same mail twice
+                world.deliver(name, make(world))
+        clock.set(at(step.when))
+        tick(app)
+        world.step_done(index)
+    # One more tick at the last instant: what a restarted service does first, and must be a no-op.
+    tick(app)
+    app.close()
+
+
+if __name__ == "__main__":
+    run(World(Path(sys.argv[1])))
