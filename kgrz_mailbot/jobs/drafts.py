@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kgrz_mailbot.crashpoints import crashpoint
 from kgrz_mailbot.domain.changes import EarlierVersion, VersionChanges, content_key, version_changes
 from kgrz_mailbot.domain.drafting import DEFAULT_UNTERRICHTUNG, Draft, Organisation, assemble_draft, draft_contract
 from kgrz_mailbot.domain.model import Session
@@ -68,6 +69,7 @@ def compile_draft(app: App, session: Session, send: bool = False, action_key: st
         earlier = [_earlier(d) for d in drafts.drafts_of_session(db, sid) if d.version < candidate.version]
         changes = version_changes(earlier, draft_contract(candidate))
         files = write_draft_files(candidate, app.config.report.output, app.renderer, changes.lines, changes.since)
+        crashpoint("draft-files")  # files written, version not yet committed: rewritten on the next run
         if latest is None or new_version:
             record = drafts.add_draft(db, sid=sid, version=candidate.version, now=now, content_hash=digest,
                                       content_json=json.dumps(draft_contract(candidate), ensure_ascii=False),

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kgrz_mailbot.crashpoints import crashpoint
 from kgrz_mailbot.jobs.decide import decide
 from kgrz_mailbot.mail import outbox
 from kgrz_mailbot.replies.pipeline import understand
@@ -86,6 +87,7 @@ def _store_batch(app: App, prefix: str, batch: list) -> int:  # type: ignore[typ
                 sender_check=("verified" if mail.verified_sender else "unverified") if mail.checked else None,
             )
             stored += new is not None
+    crashpoint("after-store")
     return stored
 
 
@@ -107,6 +109,7 @@ def interpret(app: App, inbound_ids: list[int]) -> list[str]:
             except Exception as exc:  # a bug must cost one mail, not the poll
                 log.exception("inbound #%s failed", inbound_id)
                 outcomes.append(_failed_attempt(db, inbound_id, f"{type(exc).__name__}: {exc}"[:2000]))
+        crashpoint("inside-interpret")
     return outcomes
 
 
@@ -157,6 +160,7 @@ def _acknowledge(app: App) -> None:
         app.transport.acknowledge_many(
             [(key, Disposition.FAILED if state == "quarantine" else Disposition.PROCESSED) for _, key, state in batch]
         )
+        crashpoint("after-ack")
         # A crash before this commit only repeats the moves next time, which are idempotent.
         with app.store.write() as db:
             mailrows.mark_acknowledged(db, [inbound_id for inbound_id, _, _ in batch])

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kgrz_mailbot.crashpoints import crashpoint
 from kgrz_mailbot.storage import mailrows
 
 if TYPE_CHECKING:
@@ -63,12 +64,14 @@ def flush(app: App) -> FlushResult:
             batch = [(r.id, r.message_id, r.raw, r.recipients.split(","), r.business_key) for r in rows if r.id in mine]
         if not batch:
             return result
+        crashpoint("after-claim")
         try:
             outcomes: list[Exception | None] = app.transport.send_many([(raw, mid, to) for _, mid, raw, to, _ in batch])
         except Exception as exc:  # the whole batch failed: each row is settled by the sent folder
             log.error("sending %s mails failed: %s", len(batch), exc)
             outcomes = [exc] * len(batch)
         sent = [row[0] for row, error in zip(batch, outcomes, strict=True) if error is None]
+        crashpoint("after-send")
         _mark_sent(app, sent)
         result.sent += len(sent)
         for (outbound_id, message_id, _, _, key), error in zip(batch, outcomes, strict=True):

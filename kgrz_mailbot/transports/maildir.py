@@ -9,6 +9,7 @@ import socket
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from kgrz_mailbot.crashpoints import crashpoint
 from kgrz_mailbot.sender_check import authres_verified, strict_from
 from kgrz_mailbot.transports.base import Disposition, InboundMail, Mailbox
 
@@ -87,6 +88,7 @@ class MaildirMailbox(Mailbox):
             handle.write(raw)
             handle.flush()
             os.fsync(handle.fileno())
+        crashpoint("mid-send")
         os.replace(tmp, self.sent / "new" / name)
 
     def was_sent(self, message_id: str) -> bool:
