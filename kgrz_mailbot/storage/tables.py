@@ -116,7 +116,7 @@ class InboundMailRow(SQLModel, table=True):
     verified_sender: str | None = None  # what the server vouches for (EWS-resolved internal sender)
     sender_check: str | None = None  # "verified" | "unverified"; None: the transport does not check senders
     subject: str = ""
-    state: str = "stored"  # stored | processed | failed | duplicate
+    state: str = Field(default="stored", index=True)  # stored | processed | quarantine | duplicate
     classification: str | None = None
     outcome: str | None = None
     error: str | None = None
@@ -129,6 +129,7 @@ class StatusUpdateRow(SQLModel, table=True):
     """A valid answer to a status request; history is kept, the latest by ``Date:`` wins."""
 
     __tablename__ = "status_update"
+    __table_args__ = (sa.Index("ix_status_update_in_force", "status_request_id", "sent_at", "inbound_mail_id"),)
     id: int | None = Field(default=None, primary_key=True)
     status_request_id: int = Field(foreign_key="status_request.id", index=True)
     inbound_mail_id: int = Field(foreign_key="inbound_mail.id", unique=True)
@@ -159,7 +160,7 @@ class OutboundMailRow(SQLModel, table=True):
     recipients: str  # comma-separated addr-specs (To and Cc)
     subject: str
     raw: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
-    state: str = "pending"  # pending | sending | sent | unknown
+    state: str = Field(default="pending", index=True)  # pending | sending | sent | unknown
     created_at: datetime = Field(sa_column=_instant())
     sent_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     attempts: int = 0
