@@ -12,7 +12,6 @@ from kgrz_mailbot.replies.form import render_form
 from kgrz_mailbot.storage import drafts, mailrows, requests
 from kgrz_mailbot.storage.requests import RequestRef
 from kgrz_mailbot.storage.store import session_id
-from kgrz_mailbot.storage.tables import InboundMailRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session as DbSession
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
     from kgrz_mailbot.app import App
 
 
-def answer(app: App, db: DbSession, row: InboundMailRow, u: Understanding) -> str | None:
+def answer(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding) -> str | None:
     """Queue the answer to a command; None when the sender may not use it (stored, not answered)."""
     sender = u.facts.from_address or ""
     if u.command is Command.FREIGABE:
@@ -90,7 +89,7 @@ def _status_items(app: App, db: DbSession, sender: str) -> list[dict[str, Any]]:
     return items
 
 
-def _approve(app: App, db: DbSession, row: InboundMailRow, u: Understanding, sender: str) -> str | None:
+def _approve(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding, sender: str) -> str | None:
     """FREIGABE from a recipient of the draft marks the version the mail answers as approved."""
     ids = [*u.facts.in_reply_to, *reversed(u.facts.references)]
     drafts_sent = [r for r in mailrows.outgoing_by_message_ids(db, ids) if r.kind == "draft"]

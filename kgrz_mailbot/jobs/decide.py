@@ -14,7 +14,6 @@ from kgrz_mailbot.jobs.matching import is_authorised, match_request, open_reques
 from kgrz_mailbot.replies.form import render_form
 from kgrz_mailbot.storage import mailrows, requests
 from kgrz_mailbot.storage.requests import RequestRef
-from kgrz_mailbot.storage.tables import InboundMailRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session as DbSession
@@ -31,7 +30,7 @@ class Outcome:
     problems: tuple[str, ...] = ()
 
 
-def decide(app: App, db: DbSession, row: InboundMailRow, u: Understanding) -> Outcome:
+def decide(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding) -> Outcome:
     """Everything except the reply form itself is stored and never answered (no backscatter)."""
     sender = u.facts.from_address
     if u.classification in (Classification.AUTO_REPLY, Classification.BOUNCE):
@@ -73,7 +72,7 @@ def preview_for(app: App, db: DbSession, ref: RequestRef, answer: Answer | None)
     return section_preview(build_section(_project(app, ref), answer, prev))
 
 
-def _accept(app: App, db: DbSession, row: InboundMailRow, u: Understanding, ref: RequestRef, sender: str) -> None:
+def _accept(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding, ref: RequestRef, sender: str) -> None:
     assert row.id is not None
     before = requests.answer_of_request(db, ref.id)
     sent_at = u.facts.date or row.received_at
@@ -96,7 +95,7 @@ def _accept(app: App, db: DbSession, row: InboundMailRow, u: Understanding, ref:
     mailrows.record_outgoing(db, mail, app.clock.now())
 
 
-def _explain(app: App, db: DbSession, row: InboundMailRow, u: Understanding, ref: RequestRef, sender: str) -> None:
+def _explain(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding, ref: RequestRef, sender: str) -> None:
     now = app.clock.now()
     recent = mailrows.count_kind(db, kind="rejection", status_request_id=ref.id, recipient=sender,
                                  since=now - EXPLANATION_PAUSE)
@@ -116,7 +115,7 @@ def _explain(app: App, db: DbSession, row: InboundMailRow, u: Understanding, ref
     mailrows.record_outgoing(db, mail, now)
 
 
-def _unmatched(app: App, db: DbSession, row: InboundMailRow, u: Understanding, sender: str) -> None:
+def _unmatched(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding, sender: str) -> None:
     items = commands.open_items(app, db, open_requests(app, db, sender))
     context = mails.base_context(app) | {
         "greeting_name": mails.greeting(u.facts.from_name), "subject": u.facts.subject, "open_requests": items,

@@ -125,29 +125,27 @@ def _failed_attempt(db: DbSession, inbound_id: int, reason: str) -> str:
 
 
 def _apply(app: App, db: DbSession, inbound_id: int, u: Understanding) -> str:
-    row = mailrows.inbound(db, inbound_id, lock=True)
-    if row.state != "stored":  # another poll got here first
-        return row.outcome or row.state
+    mail = mailrows.stored_mail(db, inbound_id, lock=True)
+    if mail.state != "stored":  # another poll got here first
+        return mail.outcome or mail.state
     facts = u.facts
-    row.message_id = facts.message_id or row.message_id
-    row.date_header, row.from_address, row.subject = facts.date, facts.from_address, facts.subject[:500]
-    row.classification = u.classification.value
-    row.attempts += 1
+    message_id = facts.message_id or mail.message_id
+    values: dict[str, object] = {
+        "message_id": message_id, "date_header": facts.date, "from_address": facts.from_address,
+        "subject": facts.subject[:500], "classification": u.classification.value, "attempts": mail.attempts + 1,
+    }
     if u.failed:  # a mail that cannot be parsed will not parse next time either
-        row.state, row.outcome, row.error = "quarantine", "quarantine", u.reason
-        return "quarantine"
-    earlier = mailrows.already_processed(db, inbound_id, row.message_id, row.sha256)
-    if earlier is not None:
-        row.state, row.outcome = "duplicate", f"duplicate of #{earlier}"
-        return "duplicate"
-    outcome = decide(app, db, row, u)
-    row.state, row.outcome = "processed", outcome.code
-    row.status_request_id = outcome.request_id
-    row.error = "\n".join(outcome.problems) or None
-    db.flush()
-    log.info("inbound %s from=%s class=%s outcome=%s", row.message_id, row.from_address, row.classification,
-             outcome.code)
-    return outcome.code
+        values |= {"state": "quarantine", "outcome": "quarantine", "error": u.reason}
+    elif (earlier := mailrows.already_processed(db, inbound_id, message_id, mail.sha256)) is not None:
+        values |= {"state": "duplicate", "outcome": f"duplicate of #{earlier}"}
+    else:
+        outcome = decide(app, db, mail, u)
+        values |= {"state": "processed", "outcome": outcome.code, "status_request_id": outcome.request_id,
+                   "error": "\n".join(outcome.problems) or None}
+    mailrows.update_inbound(db, inbound_id, values)
+    log.info("inbound %s from=%s class=%s outcome=%s", message_id, facts.from_address, u.classification.value,
+             values["outcome"])
+    return str(values["outcome"]).split(" of #")[0]
 
 
 def _acknowledge(app: App) -> None:

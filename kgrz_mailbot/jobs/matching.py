@@ -11,7 +11,6 @@ from kgrz_mailbot.domain.model import Project, Understanding
 from kgrz_mailbot.sender_check import strict_from
 from kgrz_mailbot.storage import mailrows, requests
 from kgrz_mailbot.storage.requests import RequestRef
-from kgrz_mailbot.storage.tables import InboundMailRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session as DbSession
@@ -66,7 +65,7 @@ def open_requests(app: App, db: DbSession, sender: str) -> list[RequestRef]:
     return [r for r in refs if mailrows.request_was_sent(db, r.id)]
 
 
-def is_authorised(app: App, ref: RequestRef, sender: str | None, row: InboundMailRow) -> bool:
+def is_authorised(app: App, ref: RequestRef, sender: str | None, row: mailrows.StoredMail) -> bool:
     """Only the lead or a configured deputy, named by one unambiguous From that the server vouches for
     where the transport checks senders (RELIABILITY.md §5.1-5.2)."""
     project = app.config.project(ref.project_key)

@@ -5,63 +5,20 @@ from __future__ import annotations
 import re
 
 from kgrz_mailbot.replies.form import label_key
+from kgrz_mailbot.replies.quotes import RULE_RE, find_quote, is_quote_line
 
-# Separator lines that always start quoted or forwarded mail (REPLIES.md §3.3).
-_SEPARATOR_RE = re.compile(
-    r"^\s*[-=_*]*\s*(?:Ursprüngliche Nachricht|Original Message|Originalnachricht|Weitergeleitete Nachricht|"
-    r"Forwarded message|Antwort Nachricht|Message d'origine)\s*[-=_*]*\s*$"
-    r"|^\s*(?:Anfang der weitergeleiteten Nachricht|Begin forwarded message)\s*:\s*$"
-    r"|^\s*-{2,}\s*(?:Bitte oberhalb dieser Linie antworten|Reply above this line)\s*-{2,}\s*$",
-    re.IGNORECASE,
-)
-# Header words of German and English clients, plus the neighbours' (the corpora hold them; Outlook localises).
-_KEY_CANON = {
-    "von": "from", "from": "from", "da": "from", "de": "from", "van": "from", "fra": "from", "från": "from",
-    "od": "from", "от": "from", "від": "from",
-    "gesendet": "date", "sent": "date", "datum": "date", "date": "date", "data": "date", "inviato": "date",
-    "envoyé": "date", "enviado": "date", "enviada": "date", "verzonden": "date", "sendt": "date", "skickat": "date",
-    "wysłano": "date", "fecha": "date", "dato": "date", "отправлено": "date", "надіслано": "date",
-    "an": "to", "to": "to", "a": "to", "à": "to", "para": "to", "aan": "to", "til": "to", "till": "to", "do": "to",
-    "кому": "to", "cc": "cc", "kopie": "cc", "bcc": "cc",
-    "betreff": "subject", "subject": "subject", "oggetto": "subject", "objet": "subject", "asunto": "subject",
-    "assunto": "subject", "onderwerp": "subject", "emne": "subject", "ämne": "subject", "temat": "subject",
-    "тема": "subject",
-    "wichtigkeit": "importance", "importance": "importance", "anlagen": "attachments", "attachments": "attachments",
-    "reply-to": "reply-to", "antwort an": "reply-to", "risposta": "reply-to",
-}
-_HEADER_KEY_RE = re.compile(
-    r"^\s*[*_]{0,2}(?P<key>" + "|".join(sorted(map(re.escape, _KEY_CANON), key=len, reverse=True))
-    + r")(?:\s*\(cc\))?[*_]{0,2}\s*:",
-    re.IGNORECASE,
-)
-_START_KEYS = frozenset({"from", "date"})
-_RULE_RE = re.compile(r"^\s*(?:_{8,}|-{8,}|\*{8,}|={8,})\s*$")
-_EMAIL = r"(?:<\s*[^<>\s]+@[^<>\s]+?\s*>|\S+@\S+\.\w+|\[mailto:[^\]]+\])"
-_TIME = r"\d{1,2}[:.]\d{2}"
-# Attributions, matched on a line joined with up to two following lines (clients wrap them).
-_ATTRIBUTION_RES = (
-    re.compile(rf"^\s*Am\s.{{3,120}}?(?:{_TIME}|{_EMAIL}).{{0,160}}?\sschrieb\b.{{0,160}}:\s*$", re.I),
-    re.compile(rf"^\s*Am\s.{{3,120}}?\sschrieb\s.{{0,160}}?(?:{_TIME}|{_EMAIL}).{{0,40}}:\s*$", re.I),
-    re.compile(r"^.{1,160}\sschrieb am\s.{0,80}\d.{0,60}:\s*$", re.I),
-    re.compile(rf"^.{{0,160}}{_EMAIL}\s*(?:schrieb|wrote)\s*:\s*$", re.I),
-    re.compile(rf"^\s*On\s.{{3,200}}?(?:{_TIME}|{_EMAIL}|\d{{4}}).{{0,200}}\swrote\s*:\s*$", re.I),
-    re.compile(rf"^\s*Le\s.{{3,200}}?(?:{_TIME}|{_EMAIL}).{{0,200}}\sa écrit\s*:\s*$", re.I),
-)
-# Every attribution pattern contains one of these words: lines without them skip the six patterns. Spelled out
-# with the characters re.IGNORECASE equates (ſ, İ, ı included): the same matches as re.I, five times faster.
-_ATTRIBUTION_WORD_RE = re.compile(
-    "[Ssſ][Cc][Hh][Rr][Iiİı][Ee][Bb]|[Ww][Rr][Oo][Tt][Ee]|[Éé][Cc][Rr][Iiİı][Tt]"
-)
-_ATTRIBUTION_START_RE = re.compile(r"^\s*(?:Am|On|Le)\s")
-_ATTRIBUTION_HINT_RE = re.compile(r"schrieb|wrote|<\s*$|<[^>]*$")
 _FOOTER_RE = re.compile(
-    r"^\s*(?:Von meinem .{1,40} gesendet|Gesendet (?:von|mit|vom|über) .{1,80}|Sent from (?:my )?.{1,60}|"
+    r"^\s*+(?:Von meinem .{1,40} gesendet|Gesendet (?:von|mit|vom|über) .{1,80}|Sent from (?:my )?.{1,60}|"
     r"Get Outlook for .{1,60}|Holen Sie sich Outlook für .{1,60}|"
-    r"Diese Nachricht wurde von meinem .{1,80} gesendet)\.?\s*$",
+    r"Diese Nachricht wurde von meinem .{1,80} gesendet|"
+    # The same app footers in the neighbours' languages (corpora: fr, no, da, sv, es, nl, it, pl, ru).
+    r"Envoyé (?:depuis|de|à partir de|avec|from) .{1,60}|Sendt fra .{1,60}|Skickat från .{1,60}|"
+    r"Enviado desde .{1,60}|Enviado do .{1,60}|Verzonden (?:vanaf|met|van) .{1,60}|Inviato da .{1,60}|"
+    r"Wysłane z .{1,60}|Отправлено с .{1,60})\.?\s*$",
     re.IGNORECASE,
 )
 _DISCLAIMER_RE = re.compile(
-    r"^\s*(?:Diese[s]? (?:E-?Mail|Nachricht)\b.{0,80}\b(?:vertraulich|Informationen)|"
+    r"^\s*+(?:Diese[s]? (?:E-?Mail|Nachricht)\b.{0,80}\b(?:vertraulich|Informationen)|"
     r"Der Inhalt dieser (?:E-?Mail|Nachricht).{0,40}vertraulich|"
     r"(?:Wichtiger )?Hinweis: Diese (?:E-?Mail|Nachricht)|Haftungsausschluss|Disclaimer\s*:|"
     r"This (?:e-?mail|message)\b.{0,80}\b(?:confidential|privileged|intended)|"
@@ -74,63 +31,29 @@ _SIGNOFF_WORDS = (
     r"(?:\s+aus\s+\S+)?|mfg|vg|lg|(?:best|kind|warm|many)?\s*regards|best|cheers)"
 )
 _SIGNOFF_RE = re.compile(
-    rf"^\s*{_SIGNOFF_WORDS}(?:\s*/\s*{_SIGNOFF_WORDS})?[\s,.!]*"
-    r"(?:[\s,–-]+[A-ZÄÖÜ][\w.\-]*(?:\s+[A-ZÄÖÜ][\w.\-]*){0,2})?\s*$",
+    # Possessive runs: a line of a million spaces must not backtrack (fuzz: megabyte_line).
+    rf"^\s*+{_SIGNOFF_WORDS}(?:\s*/\s*{_SIGNOFF_WORDS})?"
+    r"(?:[\s,.!–-]++[A-ZÄÖÜ][\w.\-]*(?:\s+[A-ZÄÖÜ][\w.\-]*){0,2})?[\s,.!]*+$",
     re.IGNORECASE,
 )
 _SIGNATURE_MAX_LINES = 30
 
 
-def _header_block_at(lines: list[str], i: int) -> bool:
-    """An Outlook-style header block (Von/Gesendet/An/Betreff in any order) starts at line i."""
-    first = _HEADER_KEY_RE.match(lines[i])
-    if not first or _KEY_CANON[first.group("key").lower()] not in _START_KEYS:
-        return False
-    keys: set[str] = set()
-    for line in lines[i : i + 9]:
-        match = _HEADER_KEY_RE.match(line)
-        if match:
-            keys.add(_KEY_CANON[match.group("key").lower()])
-    # Three distinct keys including the subject or the recipients keep dated lines in the text safe.
-    return len(keys) >= 3 and bool(keys & {"subject", "to"})
-
-
-def _attribution_at(lines: list[str], i: int) -> int:
-    """Number of lines (1-3) of an attribution starting at line i, or 0."""
-    line = lines[i]
-    if not line.strip():
-        return 0
-    # Every joined candidate is a prefix of the three-line join, so one search there rules them all out.
-    if not _ATTRIBUTION_WORD_RE.search(" ".join(part.strip() for part in lines[i : i + 3])):
-        return 0
-    # A joined match must start on line i, otherwise a text line above an attribution would be cut too.
-    starts = _ATTRIBUTION_START_RE.match(line) or _ATTRIBUTION_HINT_RE.search(line)
-    for span in (1, 2, 3):
-        if span > 1 and not starts:
-            break
-        joined = " ".join(part.strip() for part in lines[i : i + span])
-        if span > 1 and not lines[i + span - 1 : i + span]:
-            break
-        if any(pattern.match(joined) for pattern in _ATTRIBUTION_RES):
-            return span
-    return 0
-
-
-def quote_start(lines: list[str]) -> tuple[int, str] | None:
-    """Index of the first line of quoted material and its kind ('header', 'separator', 'attribution', 'quote')."""
-    for i, line in enumerate(lines):
-        if _SEPARATOR_RE.match(line):
-            return i, "separator"
-        if _header_block_at(lines, i):
-            previous = i - 1
-            while previous >= 0 and not lines[previous].strip():
-                previous -= 1
-            return (previous, "header") if previous >= 0 and _RULE_RE.match(lines[previous]) else (i, "header")
-        if _attribution_at(lines, i):
-            return i, "attribution"
-        if line.lstrip().startswith(">"):
-            return i, "quote"
-    return None
+_FOOTER_FIRST_WORDS = ("von ", "gesendet ", "sent ", "get ", "holen ", "diese ", "envoyé ", "sendt ", "skickat ",
+                       "enviado ", "verzonden ", "inviato ", "wysłane ", "отправлено ")
+# Words each footer of _FOOTER_RE holds (lower case).
+_FOOTER_HINTS = ("gesendet", "sent ", "get outlook", "holen sie", "envoyé", "sendt ", "skickat", "enviado",
+                 "verzonden", "inviato", "wysłane", "отправлено")
+_MAX_PARTS = 50  # interleaved parts read per mail; a bound, not a limit real replies reach
+_WRAP_WIDTH = 60  # a quoted line this long may have been re-wrapped by the replying client
+# A line that is neither blank nor a `>` / Supercite quote (quotes.is_quote_line), in "\n" + text.
+_NOT_QUOTE_ML = re.compile(r"\n(?![^\S\n]*(?:>|[A-Z]{1,3}>(?:[^\S\n]|$)|$))", re.MULTILINE)
+_SHORT_RULE_RE = re.compile(r"^(?:_{2,}|-{3,})$")
+# Gmail extensions (Mixmax, Streak) leave this marker alone on a line below the text.
+_TRACKER_LINE = "\u1427"
+_TRACKER_RE = re.compile(r"^[^\S\n]*\u1427[^\S\n]*$", re.MULTILINE)
+# A mailing list's footer (Mailman): `__` rule, `<list> mailing list`, its address and listinfo URL.
+_LIST_FOOTER_RE = re.compile(r"^\s*\S.{0,60}\smailing list\s*$", re.IGNORECASE)
 
 
 def _has_label(lines: list[str]) -> bool:
@@ -149,7 +72,7 @@ def _cut_disclaimer(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
         if _DISCLAIMER_RE.match(line) and not _has_label(lines[i + 1 :]):
             start = i
-            while start > 0 and (not lines[start - 1].strip() or _RULE_RE.match(lines[start - 1])):
+            while start > 0 and (not lines[start - 1].strip() or RULE_RE.match(lines[start - 1])):
                 start -= 1
             return lines[:start]
     return lines
@@ -169,44 +92,114 @@ def _cut_signoff(lines: list[str]) -> list[str]:
 def _strip_footers(lines: list[str]) -> list[str]:
     """A mobile footer ends what the lead typed: the app inserts it right below the new text."""
     for i, line in enumerate(lines):
-        if _FOOTER_RE.match(line) and not _has_label(lines[i + 1 :]):
+        # The first word, checked in C, spares the regex for nearly every line.
+        if (line.lstrip()[:12].lower().startswith(_FOOTER_FIRST_WORDS) and _FOOTER_RE.match(line)
+                and not _has_label(lines[i + 1 :])):
             return lines[:i]
     return lines
 
 
-def strip_noise(lines: list[str]) -> list[str]:
+def _cut_list_footer(lines: list[str]) -> list[str]:
+    """A mailing list's footer below the text (Mailman), with the rule above it."""
+    for i, line in enumerate(lines):
+        if _LIST_FOOTER_RE.match(line) and any("listinfo" in x or "@" in x for x in lines[i + 1 : i + 4]):
+            start = i
+            while start > 0 and (not lines[start - 1].strip() or _SHORT_RULE_RE.match(lines[start - 1].strip())
+                                 ):
+                start -= 1
+            return lines[:start]
+    return lines
+
+
+def strip_noise(lines: list[str], *, list_footer: bool = True) -> list[str]:
     """Remove what follows the answer in the new text: footers, `-- ` signature, disclaimer, sign-off."""
-    lines = _strip_footers(lines)
+    if list_footer:
+        lines = _cut_list_footer(lines)
+    # Most texts hold no footer word at all: one check on the whole text spares three per-line passes.
+    low = "\n".join(lines).lower()
+    footers = any(word in low for word in _FOOTER_HINTS)
+    if footers:
+        lines = _strip_footers(lines)
     lines = _cut_signature(lines)
     lines = _cut_disclaimer(lines)
-    lines = _strip_footers(lines)
+    if footers:
+        lines = _strip_footers(lines)
     lines = _cut_signoff(lines)
-    return _strip_footers(lines)
+    return _strip_footers(lines) if footers else lines
 
 
-def _after_quote(lines: list[str], start: int) -> list[str]:
-    """Text typed below a `>` quote (bottom posting): the lines after the quote block, if any."""
-    i = start + max(_attribution_at(lines, start), 0)
-    while i < len(lines) and (not lines[i].strip() or lines[i].lstrip().startswith(">")):
+def _quote_block_end(lines: list[str], start: int, span: int) -> int | None:
+    """Index after the `>` block at start (after its attribution of span lines), or None when no `>` line follows."""
+    i = start + span
+    while i < len(lines) and not lines[i].strip():
         i += 1
-    return lines[i:]
+    if i >= len(lines) or not is_quote_line(lines[i]):
+        # An attribution over an unquoted original (Outlook for Mac, crisp): all below it is the original.
+        return None
+    # The first line that is neither blank nor quoted, found by one scan in C (quoted tails are long).
+    text = "\n" + "\n".join(lines[i:])
+    for match in _NOT_QUOTE_ML.finditer(text):
+        line = i + text.count("\n", 0, match.start())
+        if not _wrapped_quote_line(lines, line):
+            return line
+    return len(lines)
 
 
-def trim_lines(lines: list[str], depth: int = 0) -> list[str]:
-    found = quote_start(lines)
-    head = lines if found is None else lines[: found[0]]
-    head = strip_noise(head)
-    if found is not None and not any(x.strip() for x in head) and found[1] in ("attribution", "quote") and depth < 3:
-        below = _after_quote(lines, found[0])
-        if any(x.strip() for x in below):
-            return trim_lines(below, depth + 1)
-    return head
+def _wrapped_quote_line(lines: list[str], i: int) -> bool:
+    """A client re-wrapped a long quoted line: its tail lost the `>` and sits between two quoted lines."""
+    before = lines[i - 1].lstrip().lstrip(">").strip()
+    return (len(before) >= _WRAP_WIDTH and i + 1 < len(lines) and is_quote_line(lines[i + 1])
+            and is_quote_line(lines[i - 1]))
+
+
+def _signature_below(lines: list[str]) -> bool:
+    """Text below a quote that opens with a rule or `-- ` is a signature, not an answer."""
+    first = next((line.strip() for line in lines if line.strip()), "")
+    return first in ("--", "-- ") or bool(_SHORT_RULE_RE.match(first))
+
+
+def _nonblank(lines: list[str]) -> int:
+    return sum(1 for line in lines if line.strip())
+
+
+def trim_lines(lines: list[str], *, list_footer: bool = True) -> list[str]:
+    """New text: the part above the first quote, then each part typed between or below `>` quotes."""
+    kept: list[str] = []
+    rest = lines
+    for _ in range(_MAX_PARTS):
+        found = find_quote(rest)
+        head = rest if found is None else rest[: found[0]]
+        clean = strip_noise(head, list_footer=list_footer)
+        if _nonblank(clean):
+            # One blank line between the parts, as between paragraphs.
+            while kept and not kept[-1].strip():
+                kept.pop()
+            first = next(i for i, line in enumerate(clean) if line.strip())
+            kept += ([""] if kept else []) + clean[first:]
+        # Only `>` quotes (with their attribution) can have an answer below them: a header block or a separator
+        # starts the unquoted original, and after a sign-off or signature the lead has finished writing.
+        if found is None or found[1] not in ("attribution", "quote") or _nonblank(clean) < _nonblank(head):
+            break
+        end = _quote_block_end(rest, found[0], found[2])
+        if end is None and not kept and found[1] == "attribution":
+            # Nothing above an attribution that no `>` quote follows: the text below it is the answer, unless it
+            # holds our form (then it is our request, quoted without `>`, and its empty form must not be read).
+            end = found[0] + found[2]
+            if _has_label(rest[end:]):
+                break
+        if end is None or not _nonblank(rest[end:]) or _signature_below(rest[end:]):
+            break
+        rest = rest[end:]
+    return kept
 
 
 def trim(text: str) -> str:
     """The new text of a reply: quoted original, signature, footers, disclaimer and sign-off removed."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").split("\n")
-    kept = trim_lines(lines)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    if _TRACKER_LINE in text:
+        text = _TRACKER_RE.sub("", text)
+    # Whole-text checks in C spare the per-line passes for what most mails do not hold.
+    kept = trim_lines(text.split("\n"), list_footer="ailing list" in text)
     while kept and not kept[0].strip():
         kept.pop(0)
     return "\n".join(line.rstrip() for line in kept).strip("\n")

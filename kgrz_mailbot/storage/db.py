@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +43,16 @@ def create_db_engine(url: str) -> sa.Engine:
 def insert_ignore(db: Session, table: type[SQLModel], values: dict[str, Any]) -> int | None:
     """``INSERT … ON CONFLICT DO NOTHING RETURNING id``: the unique constraints are the last guard when two
     instances race past a check-then-insert; the id of the new row, or None if it already existed."""
-    dialect = db.get_bind().dialect.name
+    connection = db.connection()
+    statement = _insert_ignore_statement(connection.dialect.name, table)
+    return connection.execute(statement, values).scalar_one_or_none()
+
+
+@lru_cache(maxsize=32)
+def _insert_ignore_statement(dialect: str, table: type[SQLModel]) -> sa.Insert:
+    """Built once per table: constructing the statement per row cost more than running it."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).values(**values).on_conflict_do_nothing().returning(table.id)  # type: ignore[attr-defined]
-    return db.execute(statement).scalar_one_or_none()
+    return insert(table).on_conflict_do_nothing().returning(table.id)  # type: ignore[attr-defined,no-any-return]
 
 
 def upgrade_schema(engine: sa.Engine) -> None:

@@ -43,6 +43,43 @@ def store_inbound(db: DbSession, *, source_key: str, raw: bytes, sha256: str, me
     })
 
 
+@dataclass(frozen=True)
+class StoredMail:
+    """One stored inbound mail as interpretation needs it (read with Core: no ORM bookkeeping per mail)."""
+
+    id: int
+    raw: bytes
+    sha256: str
+    message_id: str | None
+    received_at: datetime
+    verified_sender: str | None
+    sender_check: str | None
+    state: str
+    outcome: str | None
+    attempts: int
+
+
+_STORED = (InboundMailRow.id, InboundMailRow.raw, InboundMailRow.sha256, InboundMailRow.message_id,
+           InboundMailRow.received_at, InboundMailRow.verified_sender, InboundMailRow.sender_check,
+           InboundMailRow.state, InboundMailRow.outcome, InboundMailRow.attempts)
+
+
+# Built once: on the poll's hot path, constructing a statement per mail cost more than running it.
+_STORED_PLAIN = sa.select(*_STORED).where(col(InboundMailRow.id) == sa.bindparam("id"))
+_STORED_LOCKED = _STORED_PLAIN.with_for_update()
+
+
+def stored_mail(db: DbSession, inbound_id: int, lock: bool = False) -> StoredMail:
+    """``lock`` holds the row for this transaction so two instances never interpret it twice
+    (``FOR UPDATE`` on PostgreSQL; SQLite's single writer already serialises)."""
+    query = _STORED_LOCKED if lock else _STORED_PLAIN
+    return StoredMail(*db.connection().execute(query, {"id": inbound_id}).one())
+
+
+def update_inbound(db: DbSession, inbound_id: int, values: dict[str, object]) -> None:
+    db.connection().execute(sa.update(InboundMailRow).where(col(InboundMailRow.id) == inbound_id).values(**values))
+
+
 def stored_inbound_ids(db: DbSession) -> list[int]:
     """Mails stored but not yet interpreted, in arrival order."""
     query = select(InboundMailRow.id).where(InboundMailRow.state == "stored").order_by(InboundMailRow.id)
@@ -56,16 +93,17 @@ def inbound(db: DbSession, inbound_id: int, lock: bool = False) -> InboundMailRo
     return db.exec(query.with_for_update() if lock else query).one()
 
 
+_EARLIER = sa.select(InboundMailRow.id).where(
+    col(InboundMailRow.id) != sa.bindparam("id"), col(InboundMailRow.state).in_(("processed", "quarantine"))
+).order_by(InboundMailRow.id).limit(1)
+_EARLIER_BY_ID = _EARLIER.where(col(InboundMailRow.message_id) == sa.bindparam("key"))
+_EARLIER_BY_HASH = _EARLIER.where(col(InboundMailRow.sha256) == sa.bindparam("key"))
+
+
 def already_processed(db: DbSession, inbound_id: int, message_id: str | None, sha256: str) -> int | None:
     """An earlier mail with the same Message-ID (or, without one, the same bytes) that was interpreted."""
-    query = select(InboundMailRow.id).where(
-        InboundMailRow.id != inbound_id, col(InboundMailRow.state).in_(("processed", "quarantine"))
-    )
-    if message_id:
-        query = query.where(InboundMailRow.message_id == message_id)
-    else:
-        query = query.where(InboundMailRow.sha256 == sha256)
-    return db.exec(query.order_by(InboundMailRow.id)).first()
+    query = _EARLIER_BY_ID if message_id else _EARLIER_BY_HASH
+    return db.connection().execute(query, {"id": inbound_id, "key": message_id or sha256}).scalar()
 
 
 def unacknowledged(db: DbSession, prefix: str) -> list[tuple[int, str, str]]:
@@ -123,8 +161,6 @@ def absences(db: DbSession, addresses: list[str], since: datetime) -> dict[str, 
 
 def record_outgoing(db: DbSession, mail: Outgoing, now: datetime) -> bool:
     """Add the mail to the outbox unless its business key exists; True when it was added."""
-    if outgoing_exists(db, mail.business_key):
-        return False
     return insert_ignore(db, OutboundMailRow, {
         "business_key": mail.business_key, "message_id": mail.message_id, "kind": mail.kind,
         "session_id": mail.session_id, "status_request_id": mail.status_request_id,
@@ -138,10 +174,24 @@ def outgoing_exists(db: DbSession, business_key: str) -> bool:
     return db.exec(query).first() is not None
 
 
-def outgoing_by_message_ids(db: DbSession, message_ids: list[str]) -> list[OutboundMailRow]:
+@dataclass(frozen=True)
+class SentRef:
+    """What matching needs of one of our sent mails (not its body)."""
+
+    message_id: str
+    kind: str
+    business_key: str
+    status_request_id: int | None
+
+
+def outgoing_by_message_ids(db: DbSession, message_ids: list[str]) -> list[SentRef]:
     if not message_ids:
         return []
-    return list(db.exec(select(OutboundMailRow).where(col(OutboundMailRow.message_id).in_(message_ids))).all())
+    rows = db.execute(
+        sa.select(OutboundMailRow.message_id, OutboundMailRow.kind, OutboundMailRow.business_key,
+                  OutboundMailRow.status_request_id).where(col(OutboundMailRow.message_id).in_(message_ids))
+    )
+    return [SentRef(*row) for row in rows]
 
 
 def outbox_rows(db: DbSession, state: str, limit: int | None = None) -> list[OutboundMailRow]:

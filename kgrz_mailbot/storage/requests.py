@@ -110,13 +110,12 @@ def add_update(db: DbSession, request_id: int, inbound_id: int, sender: str, sen
     cache = db.info.get("previous_answers", {})
     for committee, before in [k for k in cache if k[0] == answered.committee and k[1] > answered.session_date]:
         del cache[(committee, before)]
-    db.add(StatusUpdateRow(
+    db.connection().execute(sa.insert(StatusUpdateRow), dict(
         status_request_id=request_id, inbound_mail_id=inbound_id, sender=sender, sent_at=sent_at,
         received_at=received_at, ampel=fields.ampel.value if fields.ampel else None,
         fortschritt=fields.fortschritt, stand=fields.stand, weiteres_vorgehen=fields.weiteres_vorgehen,
         meilenstein=fields.meilenstein, budget=fields.budget, hinweis=fields.hinweis, unchanged=fields.unchanged,
     ))
-    db.flush()
 
 
 def _answer(row: StatusUpdateRow) -> Answer:
@@ -158,13 +157,16 @@ def answers_of_session(db: DbSession, sid: int) -> dict[str, Answer]:
     return {r.project_key: latest[r.id] for r in refs if r.id in latest}
 
 
+_IN_FORCE = (
+    select(StatusUpdateRow)
+    .where(StatusUpdateRow.status_request_id == sa.bindparam("request"))
+    .order_by(col(StatusUpdateRow.sent_at).desc(), col(StatusUpdateRow.inbound_mail_id).desc())
+    .limit(1)
+)
+
+
 def answer_of_request(db: DbSession, request_id: int) -> Answer | None:
-    row = db.exec(
-        select(StatusUpdateRow)
-        .where(StatusUpdateRow.status_request_id == request_id)
-        .order_by(col(StatusUpdateRow.sent_at).desc(), col(StatusUpdateRow.inbound_mail_id).desc())
-        .limit(1)
-    ).first()
+    row = db.exec(_IN_FORCE, params={"request": request_id}).first()
     return _answer(row) if row else None
 
 

@@ -13,6 +13,23 @@ from pathlib import Path
 DISCOURSE_MUST = {f"embedded_email_german_{i}" for i in range(1, 7)} | {f"email_headers_{i}" for i in range(1, 6)}
 CRISP_MUST_PREFIX = ("email_german", "email_18", "email_outlook_split_line_from", "email_original_message")
 
+# Our policy where corpora differ (used by tests/replies/test_corpora.py and bench/replies.py).
+# Cases where the corpus keeps what our policy removes (DESIGN C2: sign-offs are not part of the text).
+SIGNOFF_POLICY = {"email_headers_5", "embedded_email_german_3"}
+# Mails that are only a forward or a quote: Discourse keeps them whole, we keep nothing (a forwarded request with
+# its empty form must never be read as an answer).
+QUOTE_ONLY_POLICY = {"forwarded_message", "quote_only"}
+# fiedl asserts strings our policy removes on purpose: sign-offs, and the quote (with its attribution) that an
+# interleaved reply answers; the lead's text below that quote is kept and asserted.
+FIEDL_EXEMPT = {
+    "email_de_1": {"Am 12.06.2016 um 10:00 schrieb Wilhelm G. N",
+                   "beim Tübinger Kommers am Freitag sprach mich Cph. H darauf an"},
+    "email_de_3": {"Grüßle - Thomas"},
+    "email_de_4": {"Grüßle - Thomas"},
+    "email_de_8": {"Viele Grüße"},
+    "email_de_9": {"Viele Grüße"},
+}
+
 
 @dataclass(frozen=True)
 class Pair:

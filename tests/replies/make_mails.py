@@ -656,12 +656,54 @@ def broken_headers_unknown_charset() -> bytes:
     )
 
 
-def main() -> None:
+def _interleaved(message_id: str, date: str, body: str) -> bytes:
+    msg = new_message()
+    msg["Message-ID"] = message_id
+    msg["Date"] = date
+    msg["From"] = "Erika Muster <erika.muster@koblenz.example>"
+    msg["To"] = BOT
+    msg["Subject"] = "Re: " + subject(prefix="")
+    msg["In-Reply-To"] = REQUEST_ID
+    msg.set_content(body)
+    return as_bytes(msg)
+
+
+def _quoted(lines: list[str]) -> str:
+    return "\n".join(">" + (" " + line if line else "") for line in lines)
+
+
+@mail
+def thunderbird_interleaved_answers() -> bytes:
+    """The lead answers under each quoted label of our request (inline), and signs off at the end."""
+    request = request_lines()
+    body = ("Hallo,\n\nich antworte direkt im Formular.\n\nAm 29.08.2018 um 08:00 schrieb KGRZ Projektstatus:\n"
+            + _quoted(request[:5]) + "\nAmpel: gelb\n\n" + _quoted(request[5:7]) + "\n"
+            + "Stand:\nDie Ausschreibung ist veröffentlicht, der Zuschlag folgt im Oktober.\n\n"
+            + _quoted(request[7:]) + "\n\nViele Grüße\nErika Muster\n")
+    return _interleaved("<5a6b7c8d-0000-4f5a-9b8c-000000000002@koblenz.example>", "Fri, 7 Sep 2018 11:40:05 +0200",
+                        body)
+
+
+@mail
+def interleaved_text_below_quote() -> bytes:
+    """A greeting above a quoted paragraph of our request, the filled form below it, then the rest of the quote."""
+    request = request_lines()
+    body = ("Guten Tag,\n\nAm 29.08.2018 um 08:00 schrieb KGRZ Projektstatus <projektstatus@koblenz.example>:\n"
+            + _quoted(request[:3]) + "\n\nAmpel: grün\nFortschritt: 60 %\nStand:\nDer Pilotbetrieb läuft stabil.\n"
+            "Weiteres Vorgehen: Rollout ab Oktober.\n\n" + _quoted(request[3:]) + "\n\n-- \nErika Muster\n"
+            "Stadtverwaltung Koblenz\n")
+    return _interleaved("<5a6b7c8d-0000-4f5a-9b8c-000000000003@koblenz.example>", "Fri, 7 Sep 2018 11:45:05 +0200",
+                        body)
+
+
+def main(only: list[str] | None = None) -> None:
+    """Write all mails, or only the named ones (new cases must not rewrite the existing files)."""
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, build in MAILS.items():
-        (OUT / f"{name}.eml").write_bytes(build())
-    print(f"wrote {len(MAILS)} mails to {OUT}")
+    names = only or list(MAILS)
+    for name in names:
+        (OUT / f"{name}.eml").write_bytes(MAILS[name]())
+    print(f"wrote {len(names)} mails to {OUT}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -9,23 +9,8 @@ import pytest
 from kgrz_mailbot.replies.htmltext import html_to_text
 from kgrz_mailbot.replies.trim import _SIGNOFF_RE, trim
 
-from .corpus_pairs import Pair, all_pairs, normalise
+from .corpus_pairs import FIEDL_EXEMPT, QUOTE_ONLY_POLICY, SIGNOFF_POLICY, Pair, all_pairs, normalise
 from .helpers import CORPORA_DIR
-
-# Cases where the corpus keeps what our policy removes (DESIGN C2: sign-offs are not part of the text).
-SIGNOFF_POLICY = {"email_headers_5", "embedded_email_german_3"}
-# Mails that are only a forward or a quote: Discourse keeps them whole, we keep nothing (a forwarded request with
-# its empty form must never be read as an answer).
-QUOTE_ONLY_POLICY = {"forwarded_message", "quote_only"}
-# fiedl asserts strings our policy removes on purpose: sign-offs, and text after a quote in an interleaved reply.
-FIEDL_EXEMPT = {
-    "email_de_1": {"Nun schreibt Cph. H mit Poststempel 5.7.2016", "Am 12.06.2016 um 10:00 schrieb Wilhelm G. N",
-                   "beim Tübinger Kommers am Freitag sprach mich Cph. H darauf an"},
-    "email_de_3": {"Grüßle - Thomas"},
-    "email_de_4": {"Grüßle - Thomas"},
-    "email_de_8": {"Viele Grüße"},
-    "email_de_9": {"Viele Grüße"},
-}
 
 
 def _must_pairs() -> list[Pair]:

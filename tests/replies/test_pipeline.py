@@ -60,6 +60,11 @@ VALID_REPLIES: dict[str, dict[str, object]] = {
     "exchange_disclaimer": {"ampel": "gruen", "stand": "Im Plan."},
     "human_reply_with_suppress_header": {"ampel": "gruen", "stand": "Im Plan."},
     "broken_headers_unknown_charset": {"ampel": "gruen", "stand": "Läuft weiter."},
+    # Interleaved replies: the answers typed between and below `>` quotes are read, the quoted empty form is not.
+    "thunderbird_interleaved_answers": {
+        "ampel": "gelb", "stand": "Die Ausschreibung ist veröffentlicht, der Zuschlag folgt im Oktober."},
+    "interleaved_text_below_quote": {"ampel": "gruen", "fortschritt": 60, "stand": "Der Pilotbetrieb läuft stabil.",
+                                     "weiteres_vorgehen": "Rollout ab Oktober."},
 }
 
 # case -> (classification, reason fragment)
@@ -158,6 +163,13 @@ def test_near_misses_keep_all_content() -> None:
         "Von: 01.09. bis 30.09. läuft die Testphase."
     )
     assert result.fields.weiteres_vorgehen == "Lastenheft bis Oktober erstellen."
+
+
+def test_interleaved_reply_keeps_each_part_once_and_in_order() -> None:
+    assert understood("thunderbird_interleaved_answers").text == (
+        "Hallo,\n\nich antworte direkt im Formular.\n\nAmpel: gelb\n\n"
+        "Stand:\nDie Ausschreibung ist veröffentlicht, der Zuschlag folgt im Oktober.")
+    assert understood("interleaved_text_below_quote").text.startswith("Guten Tag,\n\nAmpel: grün\n")
 
 
 def test_deputy_reply_is_attributed_to_the_deputy() -> None:

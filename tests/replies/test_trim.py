@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from kgrz_mailbot.replies.trim import _ATTRIBUTION_WORD_RE, quote_start, trim
+from kgrz_mailbot.replies.quotes import quote_start
+from kgrz_mailbot.replies.trim import trim
 
 NEW = "Stand: Die Testphase läuft."
 
@@ -81,12 +80,101 @@ def test_quote_start_reports_kind() -> None:
         1, "header")
 
 
-def test_attribution_word_filter_equals_ignorecase() -> None:
-    """The prefilter spells out re.IGNORECASE by hand; it must match exactly what the case-insensitive words do."""
-    slow = re.compile(r"schrieb|wrote|écrit", re.I)
-    for word in ("schrieb", "wrote", "écrit"):
-        for at in range(len(word)):
-            for code in [*range(0x250), 0x130, 0x131, 0x17F, 0x212A, 0x1E9E, 0x3A3, 0x3C3, 0x400, 0x430]:
-                probe = word[:at] + chr(code) + word[at + 1 :]
-                assert bool(_ATTRIBUTION_WORD_RE.search(probe)) == bool(slow.search(probe)), probe
-    assert trim(f"{NEW}\n\nAm 29.08.2018 um 08:00 ſchrieb KGRZ:\n> Stand:") == NEW
+ATTRIBUTION = "Am 29.08.2018 um 08:00 schrieb KGRZ Projektstatus <projektstatus@koblenz.example>:"
+FORM = "> Ampel:\n> Fortschritt:\n> Stand:\n> Weiteres Vorgehen:"
+
+
+@pytest.mark.parametrize(("mail", "expected"), [
+    # Text above and below the quote (discourse embedded_email_7, fiedl email_de_1).
+    (f"Hallo,\n\n{ATTRIBUTION}\n{FORM}\n\nStand: neu\n\nViele Grüße\nErika", "Hallo,\n\nStand: neu"),
+    # Answers typed under each quoted label.
+    ("> Ampel:\nAmpel: gelb\n> Fortschritt:\n> Stand:\nStand: Läuft.\n> Budget:", "Ampel: gelb\n\nStand: Läuft."),
+    # Three parts; the quotes in between never come back.
+    (f"{NEW}\n> a\n\nZwei\n\n> b\n> c\n\nDrei\n> d", f"{NEW}\n\nZwei\n\nDrei"),
+    # A quote that ends with an empty `>` line and text right below it (discourse embedded_email_17).
+    ("Oben\n> x\n>\nUnten", "Oben\n\nUnten"),
+])
+def test_interleaved_reply_keeps_the_text_between_and_below_quotes(mail: str, expected: str) -> None:
+    assert trim(mail) == expected
+
+
+@pytest.mark.parametrize("mail", [
+    # After a sign-off the lead has finished: what follows the quote is not theirs (an old footer, a forward).
+    f"{NEW}\n\nViele Grüße\nErika\n\n{ATTRIBUTION}\n{FORM}\n\nStand:\nAmpel:",
+    f"{NEW}\n\n-- \nErika Muster\n\n{ATTRIBUTION}\n{FORM}\n\nirgendein Text",
+    # A header block starts the unquoted original: nothing below it is new.
+    f"{NEW}\n\nVon: KGRZ\nGesendet: Mittwoch\nAn: Erika\nBetreff: Statusabfrage\n\n> x\n\nStand:\nAmpel:",
+    # A signature block below the last quote (rule or `-- ` first) is not an answer.
+    f"{NEW}\n\n{ATTRIBUTION}\n{FORM}\n\n____\nErika Muster\nStadtverwaltung Koblenz",
+    f"{NEW}\n\n{ATTRIBUTION}\n{FORM}\n\n-- \nErika Muster",
+    # A client re-wrapped a long quoted line: its tail between two quoted lines is quote, not text.
+    f"{NEW}\n\n> für die Sitzung des Werkausschusses am 19.09.2018 bitten wir um den aktuellen\nStand des "
+    "Projekts bis zum 10.09.2018.\n> Ampel:",
+    # A mobile footer or disclaimer added below the quote by the app or the mail server.
+    f"{NEW}\n\n{ATTRIBUTION}\n{FORM}\n\nVon meinem iPhone gesendet",
+    f"{NEW}\n\n{ATTRIBUTION}\n{FORM}\n\nDiese E-Mail enthält vertrauliche Informationen.",
+])
+def test_below_the_quote_only_new_text_is_read(mail: str) -> None:
+    assert trim(mail) == NEW
+
+
+def test_quoted_form_is_never_read_even_without_text_above() -> None:
+    # Our request quoted with `>` and nothing typed: no labels may reach the text.
+    assert trim(f"{ATTRIBUTION}\n{FORM}\n") == ""
+    # Outlook for Mac quotes without `>` (indented) below an attribution: the empty form there is ours, not read.
+    assert trim("Am 28/10/2021, 12:46 schrieb \"KGRZ\" <projektstatus@koblenz.example>:\n\n    Ampel:\n"
+                "    Stand:\n") == ""
+
+
+@pytest.mark.parametrize("header", [
+    "Le 29 août 2018 à 08:00, KGRZ Projektstatus <projektstatus@koblenz.example> a écrit :",
+    "El 29 ago 2018, a las 08:00, KGRZ Projektstatus <projektstatus@koblenz.example> escribió:",
+    "Op 29 aug. 2018 08:00 schreef \"KGRZ\" <projektstatus@koblenz.example> het\nvolgende geschreven:",
+    "Il giorno mer 29 ago 2018 alle ore 08:00 KGRZ <projektstatus@koblenz.example>\nha scritto:",
+    "Dnia 29 sierpnia 2018 08:00 KGRZ <projektstatus@koblenz.example> napisał(a):",
+    "29.08.2018 08:00 пользователь \"KGRZ\" <projektstatus@koblenz.example> написал:",
+    "среда, 29 августа 2018 г., 08:00 KGRZ пишет:",
+    "Den 29. aug. 2018 kl. 08.00 skrev KGRZ <projektstatus@koblenz.example<mailto:projektstatus@koblenz.example>>:",
+    "Em 29 de agosto de 2018 às 08:00, KGRZ (\nprojektstatus@koblenz.example) escreveu:",
+    "ke 29. elok. 2018 klo 8.00 KGRZ\n<projektstatus@koblenz.example> kirjoitti:",
+    "29.08.2018, 08:00, \"KGRZ\" <projektstatus@koblenz.example>:",
+    "2018-08-29 8:00 GMT+02:00 KGRZ Projektstatus <\nprojektstatus@koblenz.example>:",
+    "2018-08-29 8:00 GMT+02:00 KGRZ Projektstatus",
+    "At 8/29/2018 08:00 AM, you wrote:",
+    "---- On Wed, 29 Aug 2018 08:00:00 +0200 projektstatus@koblenz.example wrote ----",
+    "On Wed, 29 Aug 2018 08:00 KGRZ <projektstatus@koblenz.example> wrote",
+    "On Wed, 29 Aug 2018 at 08:00 KGRZ\n\n<\nmailto:KGRZ <projektstatus@koblenz.example>\n> wrote:",
+    "-----Oprindelig meddelelse-----",
+    "-------- Oprindelig besked --------",
+    "-----Mensaje original-----",
+    "Från: KGRZ\nSkickat: den 29 augusti 2018 08:00\nTill: Erika\nÄmne: Statusabfrage",
+    "De : KGRZ\nEnvoyé : mercredi 29 août 2018 08:00\nÀ : Erika\nObjet : Statusabfrage",
+    "Van: KGRZ\nVerzonden: woensdag 29 augustus 2018 08:00\nAan: Erika\nOnderwerp: Statusabfrage",
+    "====\n\nMessage du : 29/08/2018 08:00\nDe : KGRZ\nA : erika\nCopie à :\nSujet : Statusabfrage",
+])
+def test_quote_headers_of_other_languages_are_cut(header: str) -> None:
+    assert trim(f"{NEW}\n\n{header}\n\nAmpel:\nStand:") == NEW
+
+
+@pytest.mark.parametrize("footer", [
+    "Envoyé depuis mon iPhone", "Envoyé à partir de Outlook pour iOS<https://aka.ms/o0ukef>", "Sendt fra min iPad",
+    "Skickat från min iPhone", "Enviado desde mi iPhone", "Verzonden vanaf mijn iPhone", "Inviato da iPhone",
+    "__\nkgrz-users mailing list\nkgrz-users@lists.koblenz.example\nhttps://lists.koblenz.example/listinfo/kgrz",
+    "\u1427",
+])
+def test_footers_of_other_languages_and_lists_are_removed(footer: str) -> None:
+    assert trim(f"{NEW}\n\n{footer}") == NEW
+
+
+@pytest.mark.parametrize("content", [
+    # Dates, times and addresses in the lead's own text are not attributions.
+    "Stand: Am 12.09.2018 um 10:00 Uhr stellt Herr Beispiel <max.beispiel@koblenz.example> vor:\n- Lastenheft",
+    "Stand: Rückfragen ab 01.10. bitte an <erika.muster@koblenz.example>:\n- Telefon",
+    "Stand:\nRückfragen ab 01.10.2018 bitte an erika.muster@koblenz.example:\n- Telefon",
+    "Stand:\nDas Ministerium schrieb 2018 folgendes:\n- A",
+    "Stand:\nDer Zuschlag ging 2018 an die Firma:\n- Muster GmbH",
+    "Stand:\nTermin 12:00 wie besprochen.\nGesendet wurde die Liste an alle Ämter.",
+    "Stand:\n----\nTeil 2",
+])
+def test_real_content_with_dates_and_addresses_is_kept(content: str) -> None:
+    assert trim(content) == content
