@@ -76,8 +76,12 @@ def stored_mail(db: DbSession, inbound_id: int, lock: bool = False) -> StoredMai
     return StoredMail(*db.connection().execute(query, {"id": inbound_id}).one())
 
 
+_UPDATE_INBOUND = sa.update(InboundMailRow).where(col(InboundMailRow.id) == sa.bindparam("row_id"))
+
+
 def update_inbound(db: DbSession, inbound_id: int, values: dict[str, object]) -> None:
-    db.connection().execute(sa.update(InboundMailRow).where(col(InboundMailRow.id) == inbound_id).values(**values))
+    """SET exactly the given columns (the statement takes them from the parameters)."""
+    db.connection().execute(_UPDATE_INBOUND, {"row_id": inbound_id, **values})
 
 
 def stored_inbound_ids(db: DbSession) -> list[int]:
@@ -184,14 +188,15 @@ class SentRef:
     status_request_id: int | None
 
 
+_SENT_REFS = sa.select(
+    OutboundMailRow.message_id, OutboundMailRow.kind, OutboundMailRow.business_key, OutboundMailRow.status_request_id
+).where(col(OutboundMailRow.message_id).in_(sa.bindparam("ids", expanding=True)))
+
+
 def outgoing_by_message_ids(db: DbSession, message_ids: list[str]) -> list[SentRef]:
     if not message_ids:
         return []
-    rows = db.execute(
-        sa.select(OutboundMailRow.message_id, OutboundMailRow.kind, OutboundMailRow.business_key,
-                  OutboundMailRow.status_request_id).where(col(OutboundMailRow.message_id).in_(message_ids))
-    )
-    return [SentRef(*row) for row in rows]
+    return [SentRef(*row) for row in db.connection().execute(_SENT_REFS, {"ids": message_ids})]
 
 
 def outbox_rows(db: DbSession, state: str, limit: int | None = None) -> list[OutboundMailRow]:
