@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from email.headerregistry import BaseHeader
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import lru_cache
 
 from kgrz_mailbot.addresses import format_address
 from kgrz_mailbot.mail.policies import SMTP
@@ -44,10 +46,16 @@ class Envelope:
         return tuple(dict.fromkeys(a for _, a in [*self.to, *self.cc]))
 
 
+@lru_cache(maxsize=64)
+def _header(name: str, value: str) -> BaseHeader:
+    """Headers that are the same on every mail of the bot, parsed once (the header parser is slow)."""
+    return SMTP.header_factory(name, value)  # type: ignore[no-any-return]
+
+
 def compose(envelope: Envelope, text: str, html: str | None = None) -> bytes:
     """A multipart/alternative (plus attachments) mail with the loop-safety headers of RELIABILITY §1.3."""
     msg = EmailMessage(policy=SMTP)
-    msg["From"] = format_address(envelope.sender_name, envelope.sender)
+    msg["From"] = _header("From", format_address(envelope.sender_name, envelope.sender))
     msg["To"] = ", ".join(format_address(n, a) for n, a in envelope.to)
     if envelope.cc:
         msg["Cc"] = ", ".join(format_address(n, a) for n, a in envelope.cc)
@@ -58,14 +66,14 @@ def compose(envelope: Envelope, text: str, html: str | None = None) -> bytes:
         msg["In-Reply-To"] = envelope.in_reply_to
     if envelope.references:
         msg["References"] = " ".join(dict.fromkeys(envelope.references))
-    msg["Auto-Submitted"] = "auto-generated"
-    msg["X-KGRZ-Mailbot"] = envelope.instance
+    msg["Auto-Submitted"] = _header("Auto-Submitted", "auto-generated")
+    msg["X-KGRZ-Mailbot"] = _header("X-KGRZ-Mailbot", envelope.instance)
     if envelope.expects_answer:
         # Keep NDRs (we want to learn about bad addresses) but ask for no out-of-office storms.
-        msg["X-Auto-Response-Suppress"] = "OOF, AutoReply"
+        msg["X-Auto-Response-Suppress"] = _header("X-Auto-Response-Suppress", "OOF, AutoReply")
     else:
-        msg["Precedence"] = "bulk"
-    msg["Content-Language"] = "de-DE"
+        msg["Precedence"] = _header("Precedence", "bulk")
+    msg["Content-Language"] = _header("Content-Language", "de-DE")
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     if html is not None:
         msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")

@@ -1,10 +1,14 @@
-"""``email`` policies with a cached header registry: the stdlib builds a new header class on every lookup."""
+"""``email`` policies that remember parsed and folded headers: the stdlib redoes both for every header."""
 
 from __future__ import annotations
 
 from email import policy
 from email.headerregistry import BaseHeader, HeaderRegistry
+from email.policy import EmailPolicy
 from functools import lru_cache
+from typing import Any
+
+_MEMO_MAX_CHARS = 512  # only short values are remembered, so the caches stay small whatever arrives
 
 
 class CachedHeaderRegistry(HeaderRegistry):
@@ -19,5 +23,27 @@ class CachedHeaderRegistry(HeaderRegistry):
         return super().__getitem__(name)
 
 
-SMTP = policy.SMTP.clone(header_factory=CachedHeaderRegistry())
+class _MemoPolicy(EmailPolicy):
+    """Folding a header is a pure function of its name and value; the bot folds the same From, Subject and
+    Auto-Submitted lines thousands of times per poll."""
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        text = str(value)
+        if len(text) > _MEMO_MAX_CHARS:
+            return super().fold_binary(name, value)
+        return _fold(self, name, text, value)
+
+
+@lru_cache(maxsize=4096)
+def _fold_cached(policy_: _MemoPolicy, name: str, text: str) -> bytes:
+    return EmailPolicy.fold_binary(policy_, name, policy_.header_store_parse(name, text)[1])
+
+
+def _fold(policy_: _MemoPolicy, name: str, text: str, value: Any) -> bytes:
+    # Header objects carry their parse tree; a plain string is folded by parsing it first, as the stdlib does.
+    return _fold_cached(policy_, name, text) if isinstance(value, (str, BaseHeader)) else \
+        EmailPolicy.fold_binary(policy_, name, value)
+
+
+SMTP = _MemoPolicy(header_factory=CachedHeaderRegistry()).clone(linesep="\r\n")
 DEFAULT = policy.default.clone(header_factory=CachedHeaderRegistry())
