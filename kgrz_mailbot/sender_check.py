@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from email import errors
 from email.headerregistry import Address
-from email.parser import BytesHeaderParser
-from email.policy import compat32
 
 from kgrz_mailbot.mail.policies import DEFAULT
 
@@ -58,11 +56,7 @@ def strict_from(raw: bytes) -> str | None:
 def authres_verified(raw: bytes, authserv_id: str, from_address: str) -> bool:
     """True when our own server's Authentication-Results say DMARC passed, or DKIM passed for the From domain."""
     domain = from_address.rsplit("@", 1)[-1].lower()
-    try:
-        headers = BytesHeaderParser(policy=compat32).parsebytes(raw[:262_144])
-        values = [str(v) for v in headers.get_all("Authentication-Results") or []]
-    except Exception:  # noqa: BLE001
-        return False
+    values = header_values(raw, "authentication-results")
     for value in values:
         server, _, results = value.partition(";")
         if server.strip().split()[0:1] != [authserv_id.lower()] and server.strip().lower() != authserv_id.lower():
