@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from kgrz_mailbot.crashpoints import crashpoint
 from kgrz_mailbot.jobs.decide import decide
 from kgrz_mailbot.mail import outbox
-from kgrz_mailbot.replies.pipeline import understand
+from kgrz_mailbot.parse_budget import understand_within_budget
 from kgrz_mailbot.storage import mailrows
 from kgrz_mailbot.transports.base import Disposition
 
@@ -99,7 +99,7 @@ def interpret(app: App, inbound_ids: list[int]) -> list[str]:
     """
     with app.store.read() as db:
         raws = mailrows.raw_of(db, inbound_ids)
-    understood = {i: understand(raw, own_address=app.config.mail.address) for i, raw in raws.items()}
+    understood = {i: understand_within_budget(raw, app.config.mail.address) for i, raw in raws.items()}
     outcomes = []
     with app.store.write() as db:
         for inbound_id in inbound_ids:
