@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from itertools import accumulate
+from operator import add
 
 from kgrz_mailbot.replies.form import label_key
 
@@ -88,6 +89,9 @@ _ATTRIBUTION_RES = (
 _INTRO_RE = re.compile(r"^(?:-{2,}\s*)?(?:Am|On|Le|El|Op|Il|In data|Em|Den|Dnia|W dniu|At)\s")
 # A line that may begin a wrapped attribution: an intro word, a date or time, an address or a dangling `<` / `(`.
 _WRAP_HINT_RE = re.compile(rf"{_TIME}|{_YEAR}|@")
+# Every match of _WRAP_HINT_RE starts on one of these: a one-class scan finds that start fast in C, while the
+# alternation (its lookbehind defeats the engine's first-character scan) is tried at every position of the line.
+_WRAP_HINT_START_RE = re.compile(r"[\d@]")
 # A word and a full stop end a sentence; a digit and a full stop are a date (`Fr., 28.`) wrapped mid-way.
 _SENTENCE_END_RE = re.compile(r"[^\W\d][.!?]$")
 _MAX_ATTRIBUTION_LINES = 4  # non-blank lines; Gmail's `<`/`mailto:`/`> wrote:` wrapping needs four
@@ -101,6 +105,12 @@ def is_quote_line(line: str) -> bool:
     """A `>` quote, or a Supercite `C>` quote."""
     stripped = line.lstrip()
     return stripped.startswith(">") or (stripped[:1].isupper() and bool(_SUPERCITE_RE.match(stripped)))
+
+
+def _wrap_hint(text: str) -> bool:
+    """_WRAP_HINT_RE.search(text), started at the first digit or `@` (the lookbehind still sees the text before)."""
+    start = _WRAP_HINT_START_RE.search(text)
+    return start is not None and _WRAP_HINT_RE.search(text, start.start()) is not None
 
 
 def _may_end(line: str) -> bool:
@@ -145,7 +155,8 @@ def attribution_at(lines: list[str], i: int) -> int:
         return 0
     # A joined match must start on line i: an intro word or a date, address or `<`, and no finished sentence.
     may_wrap = bool(_INTRO_RE.match(stripped)) or stripped.endswith(("<", "(")) or (
-        bool(_WRAP_HINT_RE.search(stripped)) and not _SENTENCE_END_RE.search(stripped))
+        _wrap_hint(stripped)
+        and not (stripped[-1] in ".!?" and _SENTENCE_END_RE.search(stripped, len(stripped) - 2)))
     if not may_wrap and not _may_end(first):
         return 0
     window = lines[i : i + _WINDOW] if may_wrap else [first]
@@ -201,9 +212,13 @@ _QUOTE_ML = re.compile(r"\n[^\S\n]*(?:>|[A-Z]{1,3}>(?:[^\S\n]|$))", re.MULTILINE
 # Every attribution pattern holds one of these (lower case): lines far from them are never tried. Searched in the
 # lowered text, which is faster than a case-insensitive scan.
 _ATTRIBUTION_WORDS = sorted({word for words, *_ in _ATTRIBUTION_RES for word in words})
-_ATTRIBUTION_WORD_RE = re.compile("|".join(map(re.escape, _ATTRIBUTION_WORDS)))
 # (word groups, pattern) for the plain loops of _matches: generator expressions there cost more than the patterns.
 _ATTRIBUTION_CHECKS = tuple(((words, *more), pattern) for words, pattern, *more in _ATTRIBUTION_RES)
+
+
+def _offsets(lines: list[str]) -> list[int]:
+    """Offset of the "\n" before each line in "\n" + "\n".join(lines), and one past the end (all in C)."""
+    return list(map(add, accumulate(map(len, lines), initial=0), range(len(lines) + 1)))
 
 
 class _Text:
@@ -215,7 +230,7 @@ class _Text:
         self.span = 0  # lines of the attribution found
         joined = lines[: limit + _WINDOW]
         self.text = "\n" + "\n".join(joined)  # offsets[i] is the "\n" before line i
-        self.offsets = list(accumulate((len(line) + 1 for line in joined), initial=0))
+        self.offsets = _offsets(joined)
 
     def line_of(self, pos: int) -> int:
         return bisect_right(self.offsets, pos) - 1
@@ -237,8 +252,17 @@ class _Text:
         text = self.text[: offsets[min(before + _WINDOW, len(offsets) - 1)]]
         low = text.lower()
         if len(low) != len(text):  # lowering changed a length (İ); the line breaks stay, so re-measure
-            offsets = list(accumulate((len(line) + 1 for line in low[1:].split("\n")), initial=0))
-        return sorted({bisect_right(offsets, match.start() - 1) - 1 for match in _ATTRIBUTION_WORD_RE.finditer(low)})
+            offsets = _offsets(low[1:].split("\n"))
+        # str.find per word runs in C at memchr speed; an alternation of words is tried at every position.
+        found = []
+        for word in _ATTRIBUTION_WORDS:
+            pos = low.find(word)
+            while pos >= 0:
+                found.append(pos)
+                pos = low.find(word, pos + 1)
+        if not found:
+            return []
+        return sorted({bisect_right(offsets, pos - 1) - 1 for pos in found})
 
     def attribution_start(self, before: int) -> int:
         tried: set[int] = set()

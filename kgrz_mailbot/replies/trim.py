@@ -39,6 +39,32 @@ _SIGNOFF_RE = re.compile(
 _SIGNATURE_MAX_LINES = 30
 
 
+def _multiline(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    r"""A `^`-anchored line pattern as a search over "\n" + "\n".join(lines): the literal "\n" lets the engine jump
+    from line start to line start in C, and `[^\S\n]` for `\s` keeps a match on its line."""
+    text = pattern.pattern.removeprefix("^").replace(r"[\s,.!–-]", r"(?:[^\S\n]|[,.!–-])")
+    text = text.replace(r"[\s,.!]", r"(?:[^\S\n]|[,.!])").replace(r"\s", r"[^\S\n]")
+    return re.compile("\n" + text, pattern.flags | re.MULTILINE)
+
+
+_DISCLAIMER_ML = _multiline(_DISCLAIMER_RE)
+_SIGNOFF_ML = _multiline(_SIGNOFF_RE)
+
+
+def _matching_lines(pattern: re.Pattern[str], line_re: re.Pattern[str], lines: list[str]) -> list[int]:
+    """Indexes of the lines line_re matches, found by one scan of the multiline form of it."""
+    text = "\n" + "\n".join(lines)
+    if text.count("\n") != len(lines):  # a line holding "\n" (not from split): test line by line
+        return [i for i, line in enumerate(lines) if line_re.match(line)]
+    found = []
+    line, last = 0, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        found.append(line)
+    return found
+
+
 _FOOTER_FIRST_WORDS = ("von ", "gesendet ", "sent ", "get ", "holen ", "diese ", "envoyé ", "sendt ", "skickat ",
                        "enviado ", "verzonden ", "inviato ", "wysłane ", "отправлено ")
 # Words each footer of _FOOTER_RE holds (lower case).
@@ -62,6 +88,8 @@ def _has_label(lines: list[str]) -> bool:
 
 def _cut_signature(lines: list[str]) -> list[str]:
     """`-- ` delimiter, unless our form continues below it."""
+    if not any("--" in line for line in lines):
+        return lines
     for i, line in enumerate(lines):
         if line.rstrip() in ("--", "-- ") and not _has_label(lines[i + 1 :]):
             return lines[:i]
@@ -69,8 +97,8 @@ def _cut_signature(lines: list[str]) -> list[str]:
 
 
 def _cut_disclaimer(lines: list[str]) -> list[str]:
-    for i, line in enumerate(lines):
-        if _DISCLAIMER_RE.match(line) and not _has_label(lines[i + 1 :]):
+    for i in _matching_lines(_DISCLAIMER_ML, _DISCLAIMER_RE, lines):
+        if not _has_label(lines[i + 1 :]):
             start = i
             while start > 0 and (not lines[start - 1].strip() or RULE_RE.match(lines[start - 1])):
                 start -= 1
@@ -80,9 +108,7 @@ def _cut_disclaimer(lines: list[str]) -> list[str]:
 
 def _cut_signoff(lines: list[str]) -> list[str]:
     """A sign-off line followed only by a name or signature block ends the text."""
-    for i, line in enumerate(lines):
-        if not _SIGNOFF_RE.match(line):
-            continue
+    for i in _matching_lines(_SIGNOFF_ML, _SIGNOFF_RE, lines):
         rest = [x for x in lines[i + 1 :] if x.strip()]
         if len(rest) <= _SIGNATURE_MAX_LINES and not _has_label(rest):
             return lines[:i]
