@@ -111,7 +111,7 @@ class FuzzWorld:
         with self.app.store.write() as db:
             for row in db.exec(select(InboundMailRow).where(col(InboundMailRow.source_key).in_(keys))).all():
                 if row.state == "stored":
-                    row.state, row.outcome, row.error = "failed", "failed", "fuzz: poll hing"
+                    row.state, row.outcome, row.error = "quarantine", "quarantine", "fuzz: poll hing"
         for name in names:
             stuck = self.inbox / "new" / name
             if stuck.exists():
@@ -126,11 +126,12 @@ class FuzzWorld:
         problems = []
         if row.raw != raw:
             problems.append(f"{name}: Rohdaten nicht unverändert aufbewahrt ({len(row.raw)} statt {len(raw)} Bytes)")
-        if row.state not in ("processed", "failed", "duplicate") or not (row.outcome or row.error):
+        if row.state not in ("processed", "quarantine", "failed", "duplicate") or not (row.outcome or row.error):
             problems.append(f"{name}: ohne Ergebnis und Grund ({row.state}, {row.outcome}, {row.error})")
-        if row.state == "failed" and not row.error:
+        if row.state in ("quarantine", "failed") and not row.error:
             problems.append(f"{name}: gescheitert ohne Grund")
-        where = self.failed / "new" / name if row.state == "failed" else self.inbox / "cur" / f"{name}:2,S"
+        set_aside = row.state in ("quarantine", "failed")
+        where = self.failed / "new" / name if set_aside else self.inbox / "cur" / f"{name}:2,S"
         if not where.exists() or (self.inbox / "new" / name).exists():
             problems.append(f"{name}: nicht nach {where.parent} verschoben")
         answers = [m for m in mails if m.inbound_mail_id == row.id]
