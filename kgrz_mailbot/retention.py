@@ -34,7 +34,7 @@ from kgrz_mailbot.storage.tables import (
 )
 from kgrz_mailbot.transports.maildir import sent_name
 
-FINISHED_INBOUND = ("processed", "failed", "duplicate")  # "stored" still waits for interpretation
+FINISHED_INBOUND = ("processed", "quarantine", "failed", "duplicate")  # "stored" still waits for interpretation
 BATCH = 200  # raw blobs read per query when searching them; raw mails can be megabytes each
 
 
@@ -253,7 +253,8 @@ def _erase_inbound(db: DbSession, addr: str, now: datetime, result: EraseResult)
                 keys.append(row.source_key)
                 result.inbound_blanked += 1
                 if row.state == "stored":  # nothing left to interpret; the file is still moved on acknowledge
-                    row.state, row.outcome, row.error = "failed", "failed", f"gelöscht am {now:%d.%m.%Y} (Art. 17)"
+                    row.state, row.outcome = "quarantine", "quarantine"
+                    row.error = f"gelöscht am {now:%d.%m.%Y} (Art. 17)"
         last = rows[-1].id or last
         db.flush()
 

@@ -105,7 +105,8 @@ def final(world: World) -> list[str]:
             continue
         if row["state"] == "stored" or not row["acked"]:
             problems.append(f"{name} ist nach dem Lauf noch '{row['state']}', quittiert={row['acked']}")
-        if len(places) != 1 or places[0].parent.name != ("cur" if row["state"] != "failed" else "new"):
+        set_aside = row["state"] in ("failed", "quarantine")
+        if len(places) != 1 or places[0].parent.name != ("new" if set_aside else "cur"):
             problems.append(f"{name} liegt nicht (einmal) in inbox/cur bzw. failed/: {places}")
         elif places[0].read_bytes() != row["raw"]:
             problems.append(f"{name}: gespeicherte Rohdaten weichen von der Datei ab")
