@@ -78,6 +78,12 @@ def quarantine_count(app: App) -> int:
         return len(mailrows.quarantined(db))
 
 
+def unverifiable_sends(app: App) -> list[str]:
+    """Outbox rows whose send could not be verified after a crash: an admin decides, the bot never resends."""
+    with app.store.read() as db:
+        return [f"{r.subject} → {r.recipients} ({r.message_id})" for r in mailrows.outbox_rows(db, "unknown")]
+
+
 def session_status(app: App, session: Session) -> tuple[list[ProjectStatus], list[drafts.DraftRecord]]:
     with app.store.read() as db:
         sid = session_id(db, session)
@@ -113,6 +119,7 @@ def status_json(app: App, session: Session, rows: list[ProjectStatus], versions:
             for r in rows
         ],
         "quarantine": quarantine_count(app),
+        "unverified_sends": unverifiable_sends(app),
         "drafts": [
             {"version": d.version, "sent": d.sent_at is not None, "approved": d.approved_at is not None,
              "approved_by": d.approved_by, "docx": d.paths[2]}
@@ -136,6 +143,8 @@ def status_text(app: App, session: Session, rows: list[ProjectStatus], versions:
         lines.append(f"      {state}; Erinnerungen: {r.reminders}; Leitung: {r.lead}")
         if r.absences:
             lines.append(f"      Abwesenheitsnotiz: {', '.join(r.absences)}")
+    for line in unverifiable_sends(app):
+        lines.append(f"\n  Versand nicht nachprüfbar (im Postfach „Gesendet“ prüfen, ggf. von Hand senden): {line}")
     held = quarantine_count(app)
     if held:
         lines.append(f"\n  {held} Mail(s) in Quarantäne – „kgrz-mailbot quarantine“ zeigt sie mit Grund.")

@@ -47,3 +47,20 @@ def test_a_row_left_sending_without_a_sent_copy_goes_out_once(app: App) -> None:
     (app.config.mail.maildir_path / "sent" / "new" / sent_name(message_id)).unlink()
     outbox.flush(app)
     assert len(sent_messages(app)) == 6
+
+
+def test_a_send_that_cannot_be_verified_is_shown_to_the_admin_and_never_resent(
+    app: App, monkeypatch, capsys  # type: ignore[no-untyped-def]
+) -> None:
+    from kgrz_mailbot.cli import main
+
+    send_requests(app, app.session(at("2018-09-19T00:00").date()))
+    with app.store.write() as db:
+        db.execute(sa.update(OutboundMailRow).where(OutboundMailRow.id == 2).values(state="sending"))
+    monkeypatch.setattr(app.transport, "was_sent", lambda message_id: None)  # a transport that cannot tell
+    outbox.flush(app)
+    with app.store.read() as db:
+        assert db.execute(sa.select(OutboundMailRow.state).where(OutboundMailRow.id == 2)).scalar_one() == "unknown"
+    assert main(["status", "--session", "2018-09-19", "--config", str(app.config.directory)]) == 0
+    assert "Versand nicht nachprüfbar" in capsys.readouterr().out
+    assert len(sent_messages(app)) == 6  # nothing sent again
