@@ -7,12 +7,11 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from exchangelib.protocol import close_connections
 
 from kgrz_mailbot.settings import ExchangeSettings
 from kgrz_mailbot.transports.exchange import ExchangeMailbox
 
-from .server import EwsTestServer
+from .server import EwsTestServer, running
 
 ENV = {"KGRZ_EWS_USERNAME": "KGRZ\\svc-mailbot", "KGRZ_EWS_PASSWORD": "geheim", "KGRZ_EWS_SECRET": "app-secret"}
 
@@ -27,13 +26,8 @@ def mail(n: int, *, sender: str = "lead@example.org", extra: str = "") -> bytes:
 
 @pytest.fixture
 def ews_server() -> Iterator[EwsTestServer]:
-    server = EwsTestServer().start()
-    try:
+    with running() as server:
         yield server
-    finally:
-        # exchangelib caches Protocol objects (and their HTTP sessions) per endpoint + credentials
-        close_connections()
-        server.stop()
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from exchangelib.protocol import close_connections
 from lxml import etree
 
 from . import soap
@@ -312,8 +313,11 @@ class _Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def running(**kwargs: object) -> Iterator[EwsTestServer]:
+    """A started server, stopped afterwards; exchangelib's cached connections to it are dropped too."""
     server = EwsTestServer(**kwargs).start()  # type: ignore[arg-type]
     try:
         yield server
     finally:
+        # exchangelib caches Protocol objects (and their HTTP sessions) per endpoint + credentials
+        close_connections()
         server.stop()

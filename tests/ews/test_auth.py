@@ -14,17 +14,13 @@ from kgrz_mailbot.transports.errors import TemporaryTransportError, TransportErr
 from kgrz_mailbot.transports.exchange import ExchangeMailbox
 
 from .conftest import ENV, mail
-from .server import EwsTestServer
+from .server import EwsTestServer, running
 
 
 @pytest.fixture
 def tls_server() -> Iterator[EwsTestServer]:
-    server = EwsTestServer(tls=True).start()
-    try:
+    with running(tls=True) as server:
         yield server
-    finally:
-        close_connections()
-        server.stop()
 
 
 @pytest.fixture
