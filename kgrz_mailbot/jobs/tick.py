@@ -78,6 +78,7 @@ def _tick_session(app: App, session: Session) -> list[str]:
         sid = session_id(db, session)
         done = requests.done_actions(db, sid)
         latest = drafts.latest_draft(db, sid)
+        news = latest is not None and requests.answered_since(db, sid, latest.created_at)
     actions = app.plan(session)
     due = [a for a in actions if a.due <= now and a.key not in done]
     deadline = next(a for a in actions if a.kind is ActionKind.DEADLINE)
@@ -109,7 +110,7 @@ def _tick_session(app: App, session: Session) -> list[str]:
     if any(a.kind is ActionKind.DRAFT for a in due):
         compile_draft(app, session, send=True, action_key="draft")
         performed.append("draft")
-    elif "draft" in done and latest is not None and now - latest.created_at >= NACHTRAG_PAUSE:
+    elif "draft" in done and news and latest is not None and now - latest.created_at >= NACHTRAG_PAUSE:
         result = compile_draft(app, session, send=True)
         if result.new_version:
             performed.append(f"nachtrag-{result.draft.version}")

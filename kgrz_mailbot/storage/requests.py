@@ -150,6 +150,16 @@ def _latest(db: DbSession, request_ids: list[int]) -> dict[int, Answer]:
     return {row.status_request_id: _answer(row) for row in rows}
 
 
+def answered_since(db: DbSession, sid: int, since: datetime) -> bool:
+    """Whether a valid answer for the session arrived after ``since`` (a Nachtrag may be needed)."""
+    query = (
+        select(StatusUpdateRow.id)
+        .join(StatusRequestRow, StatusRequestRow.id == StatusUpdateRow.status_request_id)
+        .where(StatusRequestRow.session_id == sid, col(StatusUpdateRow.received_at) > since)
+    )
+    return db.exec(query.limit(1)).first() is not None
+
+
 def answers_of_session(db: DbSession, sid: int) -> dict[str, Answer]:
     """Project key → answer in force for one session."""
     refs = requests_of_session(db, sid)
