@@ -14,6 +14,7 @@ _RESULT = re.compile(r"\b(dmarc|dkim|spf)\s*=\s*(\w+)([^;]*)", re.I)
 _HEADER_D = re.compile(r"\bheader\.d\s*=\s*([^\s;]+)", re.I)
 
 
+MAX_FROM = 998  # RFC 5322's line limit; anything longer is not a sender we could trust anyway
 _BLOCK_END = re.compile(rb"\r?\n\r?\n")
 _FOLD = re.compile(r"\r?\n[ \t]")
 
@@ -39,7 +40,8 @@ def strict_from(raw: bytes) -> str | None:
     """
     try:
         values = header_values(raw, "from")
-        if len(values) != 1:
+        # A real From is a few dozen characters; the address parser is quadratic on crafted 100 KiB values.
+        if len(values) != 1 or len(values[0]) > MAX_FROM:
             return None
         header = DEFAULT.header_factory("From", values[0])
         addresses: tuple[Address, ...] = header.addresses
