@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from email.headerregistry import Address
-from email.utils import getaddresses, parseaddr
+from email.utils import parseaddr
 
 from kgrz_mailbot.domain.model import Person
 
@@ -37,8 +37,3 @@ def format_address(name: str, address: str) -> str:
     """RFC 5322 form with the display name quoted/encoded as needed (umlauts, commas)."""
     local, _, domain = address.partition("@")
     return str(Address(display_name=name, username=local, domain=domain))
-
-
-def addresses_of(values: list[str]) -> list[str]:
-    """Lower-cased addr-specs of address header values."""
-    return [addr.lower() for _, addr in getaddresses(values) if addr]

@@ -83,11 +83,6 @@ def requests_of_projects(db: DbSession, project_keys: list[str], since: date) ->
     return [_ref(r) for r in db.exec(query.order_by(SessionRow.date)).all()]
 
 
-def action_done(db: DbSession, sid: int, action: str) -> bool:
-    query = select(SessionActionRow).where(SessionActionRow.session_id == sid, SessionActionRow.action == action)
-    return db.exec(query).first() is not None
-
-
 def done_actions(db: DbSession, sid: int) -> dict[str, datetime]:
     rows = db.exec(select(SessionActionRow).where(SessionActionRow.session_id == sid)).all()
     return {r.action: r.done_at for r in rows}

@@ -147,13 +147,3 @@ def project_id(db: DbSession, key: str) -> int:
     row = db.exec(select(ProjectRow).where(ProjectRow.key == key)).one()
     assert row.id is not None
     return row.id
-
-
-def session_of(db: DbSession, sid: int) -> tuple[str, date]:
-    """(committee key, date) of a session id."""
-    row = db.exec(
-        select(CommitteeRow.key, SessionRow.date)
-        .join(SessionRow, SessionRow.committee_id == CommitteeRow.id)
-        .where(SessionRow.id == sid)
-    ).one()
-    return row[0], row[1]
