@@ -12,9 +12,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from exchangelib.protocol import close_connections  # noqa: E402
 
-from kgrz_mailbot.settings import ExchangeSettings  # noqa: E402
+from kgrz_mailbot.config.settings import ExchangeSettings  # noqa: E402
 from kgrz_mailbot.transports.base import Disposition  # noqa: E402
-from kgrz_mailbot.transports.exchange import ExchangeMailbox  # noqa: E402
+from kgrz_mailbot.transports.ews.transport import ExchangeMailbox  # noqa: E402
 from tests.ews.server import EwsTestServer  # noqa: E402
 
 ENV = {"KGRZ_EWS_USERNAME": "KGRZ\\svc-mailbot", "KGRZ_EWS_PASSWORD": "geheim"}

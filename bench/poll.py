@@ -29,8 +29,8 @@ import json, sys, time
 from pathlib import Path
 from kgrz_mailbot.app import build_app
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.config import load_config
-from kgrz_mailbot.jobs.inbox import process_inbox
+from kgrz_mailbot.config.load import load_config
+from kgrz_mailbot.inbox.poll import process_inbox
 from tests.support import at
 app = build_app(load_config(Path(sys.argv[1])), clock=FixedClock(at("2018-09-03T12:00")))
 start = time.perf_counter()
@@ -43,10 +43,10 @@ def prepare(root: Path, n: int) -> list[bytes]:
     """Example config, the six requests sent, then N replies from the leads in three client styles."""
     from kgrz_mailbot.app import build_app
     from kgrz_mailbot.clock import FixedClock
-    from kgrz_mailbot.config import load_config
-    from kgrz_mailbot.demo_texts import SEPTEMBER
+    from kgrz_mailbot.config.load import load_config
+    from kgrz_mailbot.demo.replies import outlook_reply, thunderbird_reply
+    from kgrz_mailbot.demo.texts import SEPTEMBER
     from kgrz_mailbot.jobs.requests import send_requests
-    from kgrz_mailbot.simulated_replies import outlook_reply, thunderbird_reply
     from tests.support import at, sent_messages
 
     shutil.copytree(REPO / "config", root / "config", ignore=shutil.ignore_patterns("var"))

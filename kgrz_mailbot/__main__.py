@@ -2,6 +2,6 @@
 
 import sys
 
-from kgrz_mailbot.cli import main
+from kgrz_mailbot.cli.main import main
 
 sys.exit(main())

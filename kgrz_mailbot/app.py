@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from kgrz_mailbot.clock import Clock, SystemClock
+from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.domain.model import Session
 from kgrz_mailbot.domain.timeline import PlannedAction, plan_session
 from kgrz_mailbot.errors import UnknownSessionError
 from kgrz_mailbot.reports.render import Renderer
-from kgrz_mailbot.settings import Config
 from kgrz_mailbot.storage.store import Store
 from kgrz_mailbot.transports import Mailbox, open_transport
 

@@ -10,7 +10,7 @@ import pytest
 
 from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.config import load_config
+from kgrz_mailbot.config.load import load_config
 from tests.support import REPO, at
 
 

@@ -14,10 +14,10 @@ from kgrz_mailbot.crashpoints import crashpoint
 from kgrz_mailbot.domain.changes import EarlierVersion, VersionChanges, content_key, version_changes
 from kgrz_mailbot.domain.drafting import DEFAULT_UNTERRICHTUNG, Draft, Organisation, assemble_draft, draft_contract
 from kgrz_mailbot.domain.model import Session
-from kgrz_mailbot.jobs import mails
-from kgrz_mailbot.jobs.matching import today
-from kgrz_mailbot.mail import outbox
+from kgrz_mailbot.inbox.matching import today
 from kgrz_mailbot.mail.compose import Attachment
+from kgrz_mailbot.outbox import letters as mails
+from kgrz_mailbot.outbox import relay as outbox
 from kgrz_mailbot.reports.files import DraftFiles, write_draft_files
 from kgrz_mailbot.reports.vorlage_html import render_text
 from kgrz_mailbot.storage import drafts, mailrows, requests

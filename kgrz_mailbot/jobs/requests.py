@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING
 
 from kgrz_mailbot.domain.drafting import previous_text
 from kgrz_mailbot.domain.model import Project, Session
-from kgrz_mailbot.jobs import mails
-from kgrz_mailbot.mail import outbox
 from kgrz_mailbot.mail.ids import new_token
+from kgrz_mailbot.outbox import letters as mails
+from kgrz_mailbot.outbox import relay as outbox
 from kgrz_mailbot.replies.form import render_form
 from kgrz_mailbot.storage import mailrows, requests
 from kgrz_mailbot.storage.store import project_id, session_id

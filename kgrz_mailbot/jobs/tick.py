@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from kgrz_mailbot.domain.model import ActionKind, Session
 from kgrz_mailbot.domain.timeline import PlannedAction
+from kgrz_mailbot.inbox.poll import PollResult, process_inbox
 from kgrz_mailbot.jobs.drafts import compile_draft
-from kgrz_mailbot.jobs.inbox import PollResult, process_inbox
 from kgrz_mailbot.jobs.requests import escalate, send_reminders, send_requests
 from kgrz_mailbot.storage import drafts, requests
 from kgrz_mailbot.storage.store import session_id

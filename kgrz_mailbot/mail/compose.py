@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import lru_cache
 
-from kgrz_mailbot.addresses import format_address
+from kgrz_mailbot.config.addresses import format_address
 from kgrz_mailbot.mail.policies import SMTP
 
 DOCX_TYPE = ("application", "vnd.openxmlformats-officedocument.wordprocessingml.document")

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
+from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.domain.model import Committee, Project, Session
-from kgrz_mailbot.settings import Config
 from kgrz_mailbot.storage.db import create_db_engine, serialise, upgrade_schema
 from kgrz_mailbot.storage.tables import (
     CommitteeRow,

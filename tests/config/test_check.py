@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kgrz_mailbot.cli import main
-from kgrz_mailbot.config import load_config
+from kgrz_mailbot.cli.main import main
+from kgrz_mailbot.config.load import load_config
 from kgrz_mailbot.errors import ConfigError
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kgrz_mailbot.app import build_app
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.config import load_config
+from kgrz_mailbot.config.load import load_config
 from kgrz_mailbot.jobs.tick import tick
 from tests.crash.scenario import STEPS, World, at
 

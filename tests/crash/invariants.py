@@ -8,7 +8,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
-from kgrz_mailbot.transports.maildir import sent_name
+from kgrz_mailbot.transports.maildir.transport import sent_name
 from tests.crash.scenario import ANSWERED_BY, MAIL_NAMES, MESSAGE_ID, World
 
 

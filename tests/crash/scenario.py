@@ -12,8 +12,8 @@ from email import message_from_bytes, policy
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from kgrz_mailbot.demo_texts import SEPTEMBER
-from kgrz_mailbot.simulated_replies import out_of_office, outlook_reply, thunderbird_reply
+from kgrz_mailbot.demo.replies import out_of_office, outlook_reply, thunderbird_reply
+from kgrz_mailbot.demo.texts import SEPTEMBER
 
 REPO = Path(__file__).resolve().parents[2]
 ZONE = ZoneInfo("Europe/Berlin")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kgrz_mailbot.cli import main
-from kgrz_mailbot.simulated_replies import outlook_reply
+from kgrz_mailbot.cli.main import main
+from kgrz_mailbot.demo.replies import outlook_reply
 from tests.support import MAILS, at
 
 Run = "tuple[int, str, str]"

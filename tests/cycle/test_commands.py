@@ -8,9 +8,9 @@ import pytest
 
 from kgrz_mailbot.app import App
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.jobs.inbox import process_inbox
+from kgrz_mailbot.demo.replies import outlook_reply
+from kgrz_mailbot.inbox.poll import process_inbox
 from kgrz_mailbot.jobs.requests import send_requests
-from kgrz_mailbot.simulated_replies import outlook_reply
 from tests.support import at, body, deliver, sent_messages, sent_to
 
 LEAD = "julia.richter@koblenz.example"

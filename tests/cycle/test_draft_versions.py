@@ -17,15 +17,15 @@ import pytest
 from docx import Document
 
 from kgrz_mailbot.app import App
-from kgrz_mailbot.cli import main
+from kgrz_mailbot.cli.main import main
 from kgrz_mailbot.clock import FixedClock
+from kgrz_mailbot.demo.replies import outlook_reply, thunderbird_reply
 from kgrz_mailbot.domain.model import Session
 from kgrz_mailbot.domain.textblocks import UNCHANGED_SENTENCE
+from kgrz_mailbot.inbox.poll import process_inbox
 from kgrz_mailbot.jobs.drafts import compile_draft
-from kgrz_mailbot.jobs.inbox import process_inbox
 from kgrz_mailbot.jobs.requests import send_requests
-from kgrz_mailbot.simulated_replies import outlook_reply, thunderbird_reply
-from kgrz_mailbot.views import session_status
+from kgrz_mailbot.views.status import session_status
 from tests.support import at, body, deliver, sent_messages, sent_to
 
 JUNE = Session(committee="werkausschuss", date=at("2018-06-20T00:00").date())

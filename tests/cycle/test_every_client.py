@@ -12,9 +12,9 @@ import pytest
 
 from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.config import load_config
+from kgrz_mailbot.config.load import load_config
+from kgrz_mailbot.inbox.poll import process_inbox
 from kgrz_mailbot.jobs import requests as request_job
-from kgrz_mailbot.jobs.inbox import process_inbox
 from tests.support import MAILS, at, body, deliver, sent_messages
 
 CONFIRMED = [

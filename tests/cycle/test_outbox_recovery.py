@@ -6,9 +6,9 @@ import sqlalchemy as sa
 
 from kgrz_mailbot.app import App
 from kgrz_mailbot.jobs.requests import send_requests
-from kgrz_mailbot.mail import outbox
+from kgrz_mailbot.outbox import relay as outbox
 from kgrz_mailbot.storage.tables import OutboundMailRow
-from kgrz_mailbot.transports.maildir import sent_name
+from kgrz_mailbot.transports.maildir.transport import sent_name
 from tests.support import at, sent_messages
 
 
@@ -52,7 +52,7 @@ def test_a_row_left_sending_without_a_sent_copy_goes_out_once(app: App) -> None:
 def test_a_send_that_cannot_be_verified_is_shown_to_the_admin_and_never_resent(
     app: App, monkeypatch, capsys  # type: ignore[no-untyped-def]
 ) -> None:
-    from kgrz_mailbot.cli import main
+    from kgrz_mailbot.cli.main import main
 
     send_requests(app, app.session(at("2018-09-19T00:00").date()))
     with app.store.write() as db:

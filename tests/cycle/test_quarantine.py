@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from kgrz_mailbot.app import App
-from kgrz_mailbot.cli import main
+from kgrz_mailbot.cli.main import main
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.jobs import inbox
-from kgrz_mailbot.jobs.inbox import process_inbox
+from kgrz_mailbot.demo.replies import outlook_reply
+from kgrz_mailbot.inbox import poll
+from kgrz_mailbot.inbox.poll import process_inbox
 from kgrz_mailbot.jobs.requests import send_requests
-from kgrz_mailbot.simulated_replies import outlook_reply
 from tests.support import at, deliver, sent_to
 
 LEAD = "julia.richter@koblenz.example"
@@ -22,12 +22,12 @@ def test_three_failures_quarantine_the_mail_and_retry_brings_it_back(
     send_requests(app, app.session(at("2018-09-19T00:00").date()))
     request = sent_to(app, LEAD)[0].as_bytes()
     deliver(app, outlook_reply(request, LEAD, "Julia Richter", "Ampel: gelb\nStand: Läuft.", at("2018-08-30T09:00")))
-    real_decide = inbox.decide
+    real_decide = poll.decide
 
     def broken(*args: object) -> object:
         raise RuntimeError("Datenbankfehler beim Matching")
 
-    monkeypatch.setattr(inbox, "decide", broken)
+    monkeypatch.setattr(poll, "decide", broken)
     assert process_inbox(app).outcomes == {"retry": 1}
     assert process_inbox(app).outcomes == {"retry": 1}
     assert process_inbox(app).outcomes == {"quarantine": 1}
@@ -42,7 +42,7 @@ def test_three_failures_quarantine_the_mail_and_retry_brings_it_back(
     assert main(["status", "--session", "2018-09-19", "--json", *config]) == 0
     assert '"quarantine": 1' in capsys.readouterr().out
 
-    monkeypatch.setattr(inbox, "decide", real_decide)  # the fix is deployed
+    monkeypatch.setattr(poll, "decide", real_decide)  # the fix is deployed
     assert main(["quarantine", "retry", "1", *config]) == 0
     assert "accepted: 1" in capsys.readouterr().out
     assert main(["quarantine", "retry", "1", *config]) == 1

@@ -9,9 +9,9 @@ from sqlmodel import select
 
 from kgrz_mailbot.app import App
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.jobs.inbox import process_inbox
+from kgrz_mailbot.demo.replies import outlook_reply, thunderbird_reply
+from kgrz_mailbot.inbox.poll import process_inbox
 from kgrz_mailbot.jobs.requests import send_requests
-from kgrz_mailbot.simulated_replies import outlook_reply, thunderbird_reply
 from kgrz_mailbot.storage import requests
 from kgrz_mailbot.storage.store import session_id
 from kgrz_mailbot.storage.tables import InboundMailRow

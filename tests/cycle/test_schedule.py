@@ -8,10 +8,10 @@ from pathlib import Path
 
 from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.config import load_config
+from kgrz_mailbot.config.load import load_config
+from kgrz_mailbot.config.schedule_edit import move_session, remove_session
+from kgrz_mailbot.demo.replies import outlook_reply
 from kgrz_mailbot.jobs.tick import plan_rows, tick
-from kgrz_mailbot.schedule_edit import move_session, remove_session
-from kgrz_mailbot.simulated_replies import outlook_reply
 from tests.support import at, deliver, sent_messages, sent_to
 
 

@@ -9,10 +9,10 @@ import pytest
 
 from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.config import load_config
-from kgrz_mailbot.jobs.inbox import process_inbox
+from kgrz_mailbot.config.load import load_config
+from kgrz_mailbot.demo.replies import outlook_reply
+from kgrz_mailbot.inbox.poll import process_inbox
 from kgrz_mailbot.jobs.requests import send_requests
-from kgrz_mailbot.simulated_replies import outlook_reply
 from kgrz_mailbot.storage import requests
 from kgrz_mailbot.storage.store import session_id
 from tests.support import at, deliver, sent_messages, sent_to

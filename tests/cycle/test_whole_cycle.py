@@ -8,10 +8,10 @@ from docx import Document
 
 from kgrz_mailbot.app import App
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.demo_texts import SEPTEMBER
+from kgrz_mailbot.demo.replies import out_of_office, outlook_reply, thunderbird_reply
+from kgrz_mailbot.demo.texts import SEPTEMBER
 from kgrz_mailbot.jobs.tick import tick
-from kgrz_mailbot.simulated_replies import out_of_office, outlook_reply, thunderbird_reply
-from kgrz_mailbot.views import session_status
+from kgrz_mailbot.views.status import session_status
 from tests.support import at, body, deliver, parse, sent_messages, sent_to
 
 SEPT = "19.09.2018"

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from kgrz_mailbot.settings import ExchangeSettings
-from kgrz_mailbot.transports.exchange import ExchangeMailbox
+from kgrz_mailbot.config.settings import ExchangeSettings
+from kgrz_mailbot.transports.ews.transport import ExchangeMailbox
 
 from .server import EwsTestServer, running
 

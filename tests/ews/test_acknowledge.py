@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kgrz_mailbot.transports.base import Disposition
-from kgrz_mailbot.transports.exchange import ExchangeMailbox
+from kgrz_mailbot.transports.ews.transport import ExchangeMailbox
 
 from .conftest import mail
 from .server import EwsTestServer

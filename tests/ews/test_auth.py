@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 from exchangelib.protocol import close_connections
 
-from kgrz_mailbot.settings import ExchangeSettings
+from kgrz_mailbot.config.settings import ExchangeSettings
 from kgrz_mailbot.transports.base import Disposition
 from kgrz_mailbot.transports.errors import TemporaryTransportError, TransportError
-from kgrz_mailbot.transports.exchange import ExchangeMailbox
+from kgrz_mailbot.transports.ews.transport import ExchangeMailbox
 
 from .conftest import ENV, mail
 from .server import EwsTestServer, running

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from exchangelib.protocol import close_connections
 
-from kgrz_mailbot.cli import main
+from kgrz_mailbot.cli.main import main
 
 from .server import EwsTestServer
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kgrz_mailbot.config import load_config
-from kgrz_mailbot.connect_check import WARNING, check_connection, exchange_problems
-from kgrz_mailbot.settings import Config, ExchangeSettings
-from kgrz_mailbot.transports.maildir import MaildirMailbox
+from kgrz_mailbot.config.load import load_config
+from kgrz_mailbot.config.settings import Config, ExchangeSettings
+from kgrz_mailbot.transports.check import WARNING, check_connection, exchange_problems
+from kgrz_mailbot.transports.maildir.transport import MaildirMailbox
 
 from .conftest import ENV
 from .server import EwsTestServer

@@ -18,13 +18,13 @@ from exchangelib.protocol import close_connections
 
 from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.config import load_config
-from kgrz_mailbot.demo_texts import SEPTEMBER
+from kgrz_mailbot.config.load import load_config
+from kgrz_mailbot.config.settings import ExchangeSettings
+from kgrz_mailbot.demo.replies import out_of_office, outlook_reply, thunderbird_reply
+from kgrz_mailbot.demo.texts import SEPTEMBER
 from kgrz_mailbot.jobs.tick import TickResult, tick
-from kgrz_mailbot.settings import ExchangeSettings
-from kgrz_mailbot.simulated_replies import out_of_office, outlook_reply, thunderbird_reply
-from kgrz_mailbot.transports.exchange import ExchangeMailbox
-from kgrz_mailbot.views import session_status
+from kgrz_mailbot.transports.ews.transport import ExchangeMailbox
+from kgrz_mailbot.views.status import session_status
 from tests.support import at, body, parse
 
 from .conftest import ENV

@@ -9,7 +9,7 @@ import pytest
 
 from kgrz_mailbot.transports.base import Disposition
 from kgrz_mailbot.transports.errors import TemporaryTransportError, TransportError
-from kgrz_mailbot.transports.exchange import ExchangeMailbox
+from kgrz_mailbot.transports.ews.transport import ExchangeMailbox
 
 from .conftest import ENV, mail
 from .server import EwsTestServer

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from email import message_from_bytes
 
-from kgrz_mailbot.settings import ExchangeSettings
+from kgrz_mailbot.config.settings import ExchangeSettings
 from kgrz_mailbot.transports.base import Disposition
-from kgrz_mailbot.transports.exchange import ExchangeMailbox
+from kgrz_mailbot.transports.ews.transport import ExchangeMailbox
 
 from .conftest import ENV, mail
 from .server import EwsTestServer

@@ -6,7 +6,7 @@ from email import message_from_bytes
 
 import pytest
 
-from kgrz_mailbot.transports.exchange import ExchangeMailbox
+from kgrz_mailbot.transports.ews.transport import ExchangeMailbox
 
 from .server import EwsTestServer
 

@@ -15,8 +15,8 @@ from sqlmodel import col, select
 
 from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.config import load_config
-from kgrz_mailbot.jobs.inbox import process_inbox
+from kgrz_mailbot.config.load import load_config
+from kgrz_mailbot.inbox.poll import process_inbox
 from kgrz_mailbot.jobs.tick import tick
 from kgrz_mailbot.storage.tables import InboundMailRow, OutboundMailRow, ProjectRow, StatusRequestRow
 

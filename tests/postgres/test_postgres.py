@@ -10,11 +10,11 @@ from pathlib import Path
 
 from kgrz_mailbot.app import build_app
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.config import load_config
-from kgrz_mailbot.demo_texts import SEPTEMBER
+from kgrz_mailbot.config.load import load_config
+from kgrz_mailbot.demo.replies import outlook_reply
+from kgrz_mailbot.demo.texts import SEPTEMBER
 from kgrz_mailbot.jobs.drafts import compile_draft
 from kgrz_mailbot.jobs.tick import tick
-from kgrz_mailbot.simulated_replies import outlook_reply
 from tests.support import REPO, at, deliver, sent_messages, sent_to
 
 
@@ -42,8 +42,8 @@ DRIVER = textwrap.dedent("""
     import sys
     from kgrz_mailbot.app import build_app
     from kgrz_mailbot.clock import FixedClock
-    from kgrz_mailbot.config import load_config
-    from kgrz_mailbot.jobs.inbox import process_inbox
+    from kgrz_mailbot.config.load import load_config
+    from kgrz_mailbot.inbox.poll import process_inbox
     from kgrz_mailbot.jobs.tick import tick
     from tests.support import at
     clock = FixedClock(at(sys.argv[2]))

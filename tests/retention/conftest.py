@@ -6,9 +6,9 @@ import pytest
 
 from kgrz_mailbot.app import App
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.demo_texts import SEPTEMBER
+from kgrz_mailbot.demo.replies import outlook_reply, thunderbird_reply
+from kgrz_mailbot.demo.texts import SEPTEMBER
 from kgrz_mailbot.jobs.tick import tick
-from kgrz_mailbot.simulated_replies import outlook_reply, thunderbird_reply
 from kgrz_mailbot.storage import drafts
 from kgrz_mailbot.storage.store import session_id
 from tests.support import at, deliver, sent_to

@@ -11,9 +11,9 @@ import pytest
 from sqlmodel import select
 
 from kgrz_mailbot.app import build_app
-from kgrz_mailbot.backup import BackupError, backup_database, sqlite_path
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.config import load_config
+from kgrz_mailbot.config.load import load_config
+from kgrz_mailbot.housekeeping.backup import BackupError, backup_database, sqlite_path
 from kgrz_mailbot.storage.tables import InboundMailRow
 from tests.retention.conftest import KRAEMER
 from tests.support import at

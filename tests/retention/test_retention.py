@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, select
 
 from kgrz_mailbot.app import App
+from kgrz_mailbot.housekeeping.retention import erase_person, export_person, pseudonym, purge
 from kgrz_mailbot.jobs.drafts import compile_draft
-from kgrz_mailbot.retention import erase_person, export_person, pseudonym, purge
 from kgrz_mailbot.storage.tables import InboundMailRow, OutboundMailRow, StatusUpdateRow
 from tests.retention.conftest import BECKER, KRAEMER, RICHTER
 from tests.support import at

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from kgrz_mailbot.config import load_config
-from kgrz_mailbot.scheduler import Service
+from kgrz_mailbot.config.load import load_config
+from kgrz_mailbot.service.scheduler import Service
 
 DEADLINE = 30  # seconds a process gets to say what we wait for; a bound, not a measurement
 

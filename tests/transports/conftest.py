@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from exchangelib.protocol import close_connections
 
-from kgrz_mailbot.settings import ExchangeSettings
+from kgrz_mailbot.config.settings import ExchangeSettings
 from kgrz_mailbot.transports.base import Disposition, Mailbox
-from kgrz_mailbot.transports.exchange import ExchangeMailbox
-from kgrz_mailbot.transports.maildir import MaildirMailbox, sent_name
+from kgrz_mailbot.transports.ews.transport import ExchangeMailbox
+from kgrz_mailbot.transports.maildir.transport import MaildirMailbox, sent_name
 from tests.ews.server import EwsTestServer
 
 EWS_ENV = {"KGRZ_EWS_USERNAME": "KGRZ\\svc-mailbot", "KGRZ_EWS_PASSWORD": "geheim"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kgrz_mailbot.transports.base import Disposition
-from kgrz_mailbot.transports.maildir import MaildirMailbox
+from kgrz_mailbot.transports.maildir.transport import MaildirMailbox
 
 MAIL = b"From: a@koblenz.example\r\nMessage-ID: <m1@koblenz.example>\r\n\r\nHallo\r\n"
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from kgrz_mailbot.settings import Config, ExchangeSettings
+from kgrz_mailbot.config.settings import Config, ExchangeSettings
 from kgrz_mailbot.transports.errors import TransportError
 
 Result = tuple[bool, str]
@@ -26,7 +26,7 @@ def check_connection(config: Config, environ: Mapping[str, str]) -> list[Result]
 
 
 def _check_exchange(settings: ExchangeSettings, address: str, environ: Mapping[str, str]) -> list[Result]:
-    from kgrz_mailbot.transports.exchange import ExchangeMailbox  # noqa: PLC0415 - EWS stack only when needed
+    from kgrz_mailbot.transports.ews.transport import ExchangeMailbox  # noqa: PLC0415 - EWS stack only when needed
 
     try:
         box = ExchangeMailbox(settings, address, environ)

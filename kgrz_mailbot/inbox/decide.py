@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 from kgrz_mailbot.domain.drafting import Answer, build_section, previous_text
 from kgrz_mailbot.domain.model import Classification, Project, Session, Understanding
 from kgrz_mailbot.domain.preview import section_preview
-from kgrz_mailbot.jobs import commands, mails
-from kgrz_mailbot.jobs.matching import is_authorised, match_request, open_requests, projects_of
+from kgrz_mailbot.inbox import commands
+from kgrz_mailbot.inbox.matching import is_authorised, match_request, open_requests, projects_of
+from kgrz_mailbot.outbox import letters as mails
 from kgrz_mailbot.replies.form import render_form
 from kgrz_mailbot.storage import mailrows, requests
 from kgrz_mailbot.storage.requests import RequestRef

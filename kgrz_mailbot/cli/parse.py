@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from kgrz_mailbot.config import config_dir, load_config
+from kgrz_mailbot.config.load import config_dir, load_config
 from kgrz_mailbot.domain.model import Understanding
 from kgrz_mailbot.errors import ConfigError, MailbotError
 from kgrz_mailbot.replies.pipeline import understand

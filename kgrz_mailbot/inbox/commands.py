@@ -6,8 +6,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kgrz_mailbot.domain.model import ActionKind, Command, Session, Understanding
-from kgrz_mailbot.jobs import mails
-from kgrz_mailbot.jobs.matching import open_requests, projects_of, today
+from kgrz_mailbot.inbox.matching import open_requests, projects_of, today
+from kgrz_mailbot.outbox import letters as mails
 from kgrz_mailbot.replies.form import render_form
 from kgrz_mailbot.storage import drafts, mailrows, requests
 from kgrz_mailbot.storage.requests import RequestRef
@@ -68,7 +68,7 @@ def _form_items(app: App, db: DbSession, refs: list[RequestRef]) -> list[dict[st
 
 def _status_items(app: App, db: DbSession, sender: str) -> list[dict[str, Any]]:
     """Per project of the sender, the next session of its committee and what is stored for it."""
-    from kgrz_mailbot.jobs.decide import preview_for  # noqa: PLC0415 - decide imports this module
+    from kgrz_mailbot.inbox.decide import preview_for  # noqa: PLC0415 - decide imports this module
 
     items = []
     upcoming = [s for s in app.config.sessions if s.date >= today(app)]

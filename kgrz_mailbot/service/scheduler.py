@@ -17,14 +17,14 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.clock import SystemClock
-from kgrz_mailbot.config import FILES, load_config
+from kgrz_mailbot.config.load import FILES, load_config
+from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.errors import ConfigError
+from kgrz_mailbot.housekeeping.retention import purge
 from kgrz_mailbot.jobs.tick import tick
-from kgrz_mailbot.retention import purge
-from kgrz_mailbot.service_lock import ServiceLock
-from kgrz_mailbot.settings import Config
+from kgrz_mailbot.service.lock import ServiceLock
 
-log = logging.getLogger("kgrz_mailbot.scheduler")
+log = logging.getLogger("kgrz_mailbot.service.scheduler")
 JOB_ID = "reconcile"
 
 

@@ -40,11 +40,11 @@ from exchangelib.services import CreateFolder, CreateItem
 from exchangelib.version import EXCHANGE_O365
 from oauthlib.oauth2 import OAuth2Error
 
-from kgrz_mailbot.settings import ExchangeSettings
+from kgrz_mailbot.config.settings import ExchangeSettings
 from kgrz_mailbot.transports.base import Disposition, InboundMail, Mailbox
 from kgrz_mailbot.transports.errors import TemporaryTransportError, TransportError
 from kgrz_mailbot.transports.errors import secret_from_env as _env
-from kgrz_mailbot.transports.tls import CABundleAdapter, register_bundle
+from kgrz_mailbot.transports.ews.tls import CABundleAdapter, register_bundle
 
 log = logging.getLogger("kgrz_mailbot.transport")
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import tomlkit
 from tomlkit.items import AoT, Table
 
-from kgrz_mailbot.config import load_config
+from kgrz_mailbot.config.load import load_config
+from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.errors import ConfigError, UnknownSessionError
-from kgrz_mailbot.settings import Config
 
 SCHEDULE = "schedule.toml"
 

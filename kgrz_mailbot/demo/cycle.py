@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 
 from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.config import load_config
-from kgrz_mailbot.demo_texts import JUNE, SEPTEMBER
+from kgrz_mailbot.config.load import load_config
+from kgrz_mailbot.demo.replies import out_of_office, outlook_reply, thunderbird_reply
+from kgrz_mailbot.demo.texts import JUNE, SEPTEMBER
 from kgrz_mailbot.jobs.tick import tick
-from kgrz_mailbot.simulated_replies import out_of_office, outlook_reply, thunderbird_reply
 from kgrz_mailbot.storage import drafts
 from kgrz_mailbot.storage.store import session_id
-from kgrz_mailbot.views import session_status
+from kgrz_mailbot.views.status import session_status
 
-EXAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "config"
+EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "config"
 ZONE = ZoneInfo("Europe/Berlin")
 Reply = Callable[[bytes, str, str, str, datetime], bytes]
 

@@ -8,9 +8,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from kgrz_mailbot.domain.model import Project, Understanding
-from kgrz_mailbot.sender_check import strict_from
 from kgrz_mailbot.storage import mailrows, requests
 from kgrz_mailbot.storage.requests import RequestRef
+from kgrz_mailbot.trust.sender import strict_from
 
 if TYPE_CHECKING:
     from sqlmodel import Session as DbSession

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.clock import Clock, FixedClock
-from kgrz_mailbot.config import config_dir, load_config
+from kgrz_mailbot.config.load import config_dir, load_config
+from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.errors import ConfigError, MailbotError
-from kgrz_mailbot.settings import Config
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -59,8 +59,8 @@ def _print_json(data: object) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.connect_check import WARNING, check_connection, exchange_problems  # noqa: PLC0415
     from kgrz_mailbot.reports.render import Renderer  # noqa: PLC0415
+    from kgrz_mailbot.transports.check import WARNING, check_connection, exchange_problems  # noqa: PLC0415
 
     config = _config(args)
     problems = Renderer(config.templates_dir).check() + exchange_problems(config, os.environ)
@@ -81,7 +81,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from kgrz_mailbot.jobs.tick import plan_rows  # noqa: PLC0415
-    from kgrz_mailbot.views import plan_json, plan_text  # noqa: PLC0415
+    from kgrz_mailbot.views.status import plan_json, plan_text  # noqa: PLC0415
 
     app = _app(args)
     rows = plan_rows(app)
@@ -112,7 +112,7 @@ def cmd_send_requests(args: argparse.Namespace) -> int:
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.jobs.inbox import process_inbox  # noqa: PLC0415
+    from kgrz_mailbot.inbox.poll import process_inbox  # noqa: PLC0415
 
     print(process_inbox(_app(args)).summary())
     return 0
@@ -135,7 +135,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.views import session_status, status_json, status_text  # noqa: PLC0415
+    from kgrz_mailbot.views.status import session_status, status_json, status_text  # noqa: PLC0415
 
     app = _app(args)
     session = app.session(args.session, args.committee)
@@ -148,15 +148,15 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.parse_view import parse_command  # noqa: PLC0415
+    from kgrz_mailbot.cli.parse import parse_command  # noqa: PLC0415
 
     return parse_command(args)
 
 
 def cmd_session(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.config.schedule_edit import add_session, move_session, remove_session  # noqa: PLC0415
     from kgrz_mailbot.jobs.tick import plan_rows  # noqa: PLC0415
-    from kgrz_mailbot.schedule_edit import add_session, move_session, remove_session  # noqa: PLC0415
-    from kgrz_mailbot.views import plan_text  # noqa: PLC0415
+    from kgrz_mailbot.views.status import plan_text  # noqa: PLC0415
 
     directory = config_dir(args.config)
     if args.action == "add":
@@ -176,7 +176,7 @@ def cmd_session(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.jobs.inbox import process_inbox  # noqa: PLC0415
+    from kgrz_mailbot.inbox.poll import process_inbox  # noqa: PLC0415
     from kgrz_mailbot.storage import mailrows  # noqa: PLC0415
 
     app = _app(args)
@@ -202,7 +202,7 @@ def _maildir(app: App) -> Path | None:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.retention import purge  # noqa: PLC0415
+    from kgrz_mailbot.housekeeping.retention import purge  # noqa: PLC0415
 
     app = _app(args)
     policy = app.config.retention
@@ -212,14 +212,14 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.retention import export_person  # noqa: PLC0415
+    from kgrz_mailbot.housekeeping.retention import export_person  # noqa: PLC0415
 
     _print_json(export_person(_app(args).store, args.person, include_raw=args.raw))
     return 0
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.retention import erase_person  # noqa: PLC0415
+    from kgrz_mailbot.housekeeping.retention import erase_person  # noqa: PLC0415
 
     app = _app(args)
     print(erase_person(app.store, args.person, app.clock.now(), maildir=_maildir(app)).summary())
@@ -227,20 +227,20 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.backup import backup_database  # noqa: PLC0415
+    from kgrz_mailbot.housekeeping.backup import backup_database  # noqa: PLC0415
 
     print(f"Sicherung geschrieben: {backup_database(_config(args).storage_url, Path(args.path))}")
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.scheduler import run_service  # noqa: PLC0415
+    from kgrz_mailbot.service.scheduler import run_service  # noqa: PLC0415
 
     return run_service(_config(args), config_dir(args.config))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.demo import run_demo  # noqa: PLC0415
+    from kgrz_mailbot.demo.cycle import run_demo  # noqa: PLC0415
 
     return run_demo(Path(args.dir) if args.dir else None)
 

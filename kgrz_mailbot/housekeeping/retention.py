@@ -32,7 +32,7 @@ from kgrz_mailbot.storage.tables import (
     StatusRequestRow,
     StatusUpdateRow,
 )
-from kgrz_mailbot.transports.maildir import sent_name
+from kgrz_mailbot.transports.maildir.transport import sent_name
 
 FINISHED_INBOUND = ("processed", "quarantine", "failed", "duplicate")  # "stored" still waits for interpretation
 BATCH = 200  # raw blobs read per query when searching them; raw mails can be megabytes each

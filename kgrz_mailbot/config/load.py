@@ -10,9 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kgrz_mailbot.config_build import Problems, build_config
+from kgrz_mailbot.config.build import Problems, build_config
+from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.errors import ConfigError
-from kgrz_mailbot.settings import Config
 
 FILES = ("settings.toml", "schedule.toml", "projects.toml")
 ENV_VAR = "KGRZ_MAILBOT_CONFIG"

@@ -10,10 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from kgrz_mailbot.addresses import is_address, parse_person
-from kgrz_mailbot.domain.model import Committee, Person, Project, Session
-from kgrz_mailbot.errors import ConfigError
-from kgrz_mailbot.settings import (
+from kgrz_mailbot.config.addresses import is_address, parse_person
+from kgrz_mailbot.config.settings import (
     Config,
     ExchangeSettings,
     MailSettings,
@@ -22,6 +20,8 @@ from kgrz_mailbot.settings import (
     RetentionSettings,
     TimelinePolicy,
 )
+from kgrz_mailbot.domain.model import Committee, Person, Project, Session
+from kgrz_mailbot.errors import ConfigError
 
 TRANSPORTS = ("maildir", "exchange")
 EXCHANGE_AUTH = ("ntlm", "basic", "oauth2")

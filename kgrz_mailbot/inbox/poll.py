@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kgrz_mailbot.crashpoints import crashpoint
-from kgrz_mailbot.jobs.decide import decide
-from kgrz_mailbot.mail import outbox
-from kgrz_mailbot.parse_budget import understand_within_budget
+from kgrz_mailbot.inbox.budget import understand_within_budget
+from kgrz_mailbot.inbox.decide import decide
+from kgrz_mailbot.outbox import relay as outbox
 from kgrz_mailbot.storage import mailrows
 from kgrz_mailbot.transports.base import Disposition
 
