@@ -2,7 +2,7 @@
 
 Random SIGKILLs rarely land in the narrow windows that matter most (between sending and marking sent,
 between committing and acknowledging). The tests name the window instead. The variable is read here, once,
-rather than in config.py: it is a test hook of the process, not something an admin configures.
+rather than in config/load.py: it is a test hook of the process, not something an admin configures.
 """
 
 from __future__ import annotations

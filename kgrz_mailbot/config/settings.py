@@ -1,4 +1,4 @@
-"""Typed configuration values (C1) with every default in one place; loading lives in ``config.py``."""
+"""Typed configuration values (C1) with every default in one place; loading lives in ``config/load.py``."""
 
 from __future__ import annotations
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from kgrz_mailbot.domain.model import ActionKind, Command, Session, Understanding
 from kgrz_mailbot.inbox.matching import open_requests, projects_of, today
-from kgrz_mailbot.outbox import letters as mails
+from kgrz_mailbot.inbox.preview import preview_for
+from kgrz_mailbot.outbox import letters
 from kgrz_mailbot.replies.form import render_form
 from kgrz_mailbot.storage import drafts, mailrows, requests
 from kgrz_mailbot.storage.requests import RequestRef
@@ -27,7 +28,7 @@ def answer(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding) 
     if not projects_of(app, sender):
         return None
     refs = open_requests(app, db, sender)
-    context = mails.base_context(app) | {"greeting_name": mails.greeting(u.facts.from_name)}
+    context = letters.base_context(app) | {"greeting_name": letters.greeting(u.facts.from_name)}
     if u.command is Command.HILFE:
         template = "help.txt.j2"
         context |= {"form": render_form(None), "open_requests": open_items(app, db, refs)}
@@ -35,9 +36,9 @@ def answer(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding) 
         template, context = "form.txt.j2", context | {"items": _form_items(app, db, refs)}
     else:
         template, context = "status.txt.j2", context | {"items": _status_items(app, db, sender)}
-    mail = mails.build(
+    mail = letters.build(
         app, business_key=f"inbound/{row.id}/{u.command.value.lower()}", kind="command", to=[("", sender)],
-        subject=mails.reply_subject(u.facts), text=app.renderer.render(template, **context), reply_to=u.facts,
+        subject=letters.reply_subject(u.facts), text=app.renderer.render(template, **context), reply_to=u.facts,
         inbound_id=row.id,
     )
     mailrows.record_outgoing(db, mail, app.clock.now())
@@ -52,7 +53,7 @@ def open_items(app: App, db: DbSession, refs: list[RequestRef]) -> list[dict[str
     items = []
     for ref in refs:
         project = app.config.project(ref.project_key)
-        deadline = mails.due_text(app, _session(ref), ActionKind.DEADLINE)
+        deadline = letters.due_text(app, _session(ref), ActionKind.DEADLINE)
         items.append({"title": project.title if project else ref.project_key, "session_date": ref.session_date,
                       "deadline": deadline, "token_tag": f"[{ref.token}]"})
     return items
@@ -68,8 +69,6 @@ def _form_items(app: App, db: DbSession, refs: list[RequestRef]) -> list[dict[st
 
 def _status_items(app: App, db: DbSession, sender: str) -> list[dict[str, Any]]:
     """Per project of the sender, the next session of its committee and what is stored for it."""
-    from kgrz_mailbot.inbox.decide import preview_for  # noqa: PLC0415 - decide imports this module
-
     items = []
     upcoming = [s for s in app.config.sessions if s.date >= today(app)]
     for project in projects_of(app, sender):
@@ -80,11 +79,11 @@ def _status_items(app: App, db: DbSession, sender: str) -> list[dict[str, Any]]:
         ref = next((r for r in requests.requests_of_session(db, sid) if r.project_key == project.key), None)
         stored = requests.answer_of_request(db, ref.id) if ref else None
         item: dict[str, Any] = {"title": project.title, "session_date": session.date, "preview": "",
-                                "deadline": mails.due_text(app, session, ActionKind.DEADLINE),
+                                "deadline": letters.due_text(app, session, ActionKind.DEADLINE),
                                 "token_tag": f"[{ref.token}]" if ref else ""}
         if ref and stored:
             item |= {"preview": preview_for(app, db, ref, stored), "answered_by": stored.sender,
-                     "answered_at": mails.local_text(app, stored.answered_at)}
+                     "answered_at": letters.local_text(app, stored.answered_at)}
         items.append(item)
     return items
 
@@ -106,14 +105,14 @@ def _approve(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding
     fresh = drafts.approve_draft(db, record.id, sender, now)
     record = drafts.draft_by_id(db, record.id)
     latest = drafts.latest_draft(db, sid)
-    context = mails.base_context(app, session) | {
+    context = letters.base_context(app, session) | {
         "version": record.version, "approved_by": record.approved_by,
-        "approved_at": mails.local_text(app, record.approved_at or now), "already": not fresh,
+        "approved_at": letters.local_text(app, record.approved_at or now), "already": not fresh,
         "newer": latest.version if latest and latest.version > record.version else None,
     }
-    mail = mails.build(
+    mail = letters.build(
         app, business_key=f"inbound/{row.id}/approval", kind="approval", to=[("", sender)],
-        subject=mails.reply_subject(u.facts), text=app.renderer.render("approval.txt.j2", **context),
+        subject=letters.reply_subject(u.facts), text=app.renderer.render("approval.txt.j2", **context),
         session_id=sid, reply_to=u.facts, inbound_id=row.id,
     )
     mailrows.record_outgoing(db, mail, now)

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from kgrz_mailbot.domain.drafting import Answer, build_section, previous_text
+from kgrz_mailbot.domain.drafting import Answer
 from kgrz_mailbot.domain.model import Classification, Project, Session, Understanding
-from kgrz_mailbot.domain.preview import section_preview
 from kgrz_mailbot.inbox import commands
 from kgrz_mailbot.inbox.matching import is_authorised, match_request, open_requests, projects_of
-from kgrz_mailbot.outbox import letters as mails
+from kgrz_mailbot.inbox.preview import preview_for
+from kgrz_mailbot.outbox import letters
 from kgrz_mailbot.replies.form import render_form
 from kgrz_mailbot.storage import mailrows, requests
 from kgrz_mailbot.storage.requests import RequestRef
@@ -66,13 +66,6 @@ def _project(app: App, ref: RequestRef) -> Project:
     return project
 
 
-def preview_for(app: App, db: DbSession, ref: RequestRef, answer: Answer | None) -> str:
-    """The project's section exactly as the Vorlage will print it."""
-    earlier = requests.previous_answers(db, ref.committee, ref.session_date).get(ref.project_key)
-    prev = previous_text(earlier[1], earlier[0]) if earlier else None
-    return section_preview(build_section(_project(app, ref), answer, prev))
-
-
 def _accept(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding, ref: RequestRef, sender: str) -> None:
     assert row.id is not None
     before = requests.answer_of_request(db, ref.id)
@@ -80,16 +73,16 @@ def _accept(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding,
     requests.add_update(db, ref.id, row.id, sender, sent_at, row.received_at, u.fields)
     mine = Answer(fields=u.fields, sender=sender, answered_at=sent_at)
     session, project = _session(app, ref), _project(app, ref)
-    context = mails.base_context(app, session) | {
-        "greeting_name": mails.greeting(u.facts.from_name or _name_of(project, sender)),
+    context = letters.base_context(app, session) | {
+        "greeting_name": letters.greeting(u.facts.from_name or _name_of(project, sender)),
         "project_title": project.title, "replaced": before is not None,
         # equal dates: the later arrival (this one) wins, so only a strictly later Date: supersedes it
         "superseded_by_later": before is not None and before.answered_at > sent_at,
         "preview": preview_for(app, db, ref, mine), "hinweis": u.fields.hinweis,
     }
-    mail = mails.build(
+    mail = letters.build(
         app, business_key=f"inbound/{row.id}/confirmation", kind="confirmation", to=[("", sender)],
-        subject=mails.request_subject("Bestätigung: Statusmeldung", project, session, app, ref.token),
+        subject=letters.request_subject("Bestätigung: Statusmeldung", project, session, app, ref.token),
         text=app.renderer.render("confirmation.txt.j2", **context), ref=ref, session_id=ref.session_id,
         reply_to=u.facts, inbound_id=row.id,
     )
@@ -103,13 +96,13 @@ def _explain(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding
     if recent:
         return
     session, project = _session(app, ref), _project(app, ref)
-    context = mails.base_context(app, session) | {
-        "greeting_name": mails.greeting(u.facts.from_name or _name_of(project, sender)),
+    context = letters.base_context(app, session) | {
+        "greeting_name": letters.greeting(u.facts.from_name or _name_of(project, sender)),
         "project_title": project.title, "problems": u.problems, "form": render_form(u.fields),
     }
-    mail = mails.build(
+    mail = letters.build(
         app, business_key=f"inbound/{row.id}/rejection", kind="rejection", to=[("", sender)],
-        subject=mails.request_subject("Rückfrage: Statusmeldung", project, session, app, ref.token),
+        subject=letters.request_subject("Rückfrage: Statusmeldung", project, session, app, ref.token),
         text=app.renderer.render("rejection.txt.j2", **context), ref=ref, session_id=ref.session_id,
         reply_to=u.facts, inbound_id=row.id, expects_answer=True,
     )
@@ -118,12 +111,12 @@ def _explain(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding
 
 def _unmatched(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding, sender: str) -> None:
     items = commands.open_items(app, db, open_requests(app, db, sender))
-    context = mails.base_context(app) | {
-        "greeting_name": mails.greeting(u.facts.from_name), "subject": u.facts.subject, "open_requests": items,
+    context = letters.base_context(app) | {
+        "greeting_name": letters.greeting(u.facts.from_name), "subject": u.facts.subject, "open_requests": items,
     }
-    mail = mails.build(
+    mail = letters.build(
         app, business_key=f"inbound/{row.id}/unmatched", kind="unmatched", to=[("", sender)],
-        subject=mails.reply_subject(u.facts), text=app.renderer.render("unmatched.txt.j2", **context),
+        subject=letters.reply_subject(u.facts), text=app.renderer.render("unmatched.txt.j2", **context),
         reply_to=u.facts, inbound_id=row.id,
     )
     mailrows.record_outgoing(db, mail, app.clock.now())

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from kgrz_mailbot.crashpoints import crashpoint
 from kgrz_mailbot.inbox.budget import understand_within_budget
 from kgrz_mailbot.inbox.decide import decide
-from kgrz_mailbot.outbox import relay as outbox
+from kgrz_mailbot.outbox import relay
 from kgrz_mailbot.storage import mailrows
 from kgrz_mailbot.transports.base import Disposition
 
@@ -58,7 +58,7 @@ def process_inbox(app: App) -> PollResult:
             result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
             result.failed += outcome in ("quarantine", "retry")
     _acknowledge(app)
-    result.sent = outbox.flush(app).sent
+    result.sent = relay.flush(app).sent
     log.info("poll %s", result.summary())
     return result
 

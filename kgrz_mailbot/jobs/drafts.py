@@ -16,8 +16,7 @@ from kgrz_mailbot.domain.drafting import DEFAULT_UNTERRICHTUNG, Draft, Organisat
 from kgrz_mailbot.domain.model import Session
 from kgrz_mailbot.inbox.matching import today
 from kgrz_mailbot.mail.compose import Attachment
-from kgrz_mailbot.outbox import letters as mails
-from kgrz_mailbot.outbox import relay as outbox
+from kgrz_mailbot.outbox import letters, relay
 from kgrz_mailbot.reports.files import DraftFiles, write_draft_files
 from kgrz_mailbot.reports.vorlage_html import render_text
 from kgrz_mailbot.storage import drafts, mailrows, requests
@@ -84,7 +83,7 @@ def compile_draft(app: App, session: Session, send: bool = False, action_key: st
         if action_key:
             requests.mark_action(db, sid, action_key, now, note=f"Version {candidate.version}")
     if send:
-        outbox.flush(app)
+        relay.flush(app)
     log.info("draft session=%s version=%s new=%s sent=%s", session.date, candidate.version, new_version, result.sent)
     return result
 
@@ -129,10 +128,10 @@ def _queue_mail(app: App, db: DbSession, session: Session, sid: int, draft: Draf
     label = f"Entwurf Version {draft.version}" if draft.version > 1 else "Entwurf"
     label = f"Nachtrag: {label}" if follows_a_mail else label
     subject = (
-        f"{label} – Unterrichtungsvorlage „Stand der Projekte“ – {mails.committee_short(committee.name)} "
+        f"{label} – Unterrichtungsvorlage „Stand der Projekte“ – {letters.committee_short(committee.name)} "
         f"{session.date:%d.%m.%Y}"
     )
-    mail = mails.build(
+    mail = letters.build(
         app,
         business_key=key,
         kind="draft",

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 from kgrz_mailbot.domain.drafting import previous_text
 from kgrz_mailbot.domain.model import Project, Session
 from kgrz_mailbot.mail.ids import new_token
-from kgrz_mailbot.outbox import letters as mails
-from kgrz_mailbot.outbox import relay as outbox
+from kgrz_mailbot.outbox import letters, relay
 from kgrz_mailbot.replies.form import render_form
 from kgrz_mailbot.storage import mailrows, requests
 from kgrz_mailbot.storage.store import project_id, session_id
@@ -57,12 +56,12 @@ def send_requests(app: App, session: Session, action_key: str = "request") -> Ac
             # the request of a moved session went out under its old date: still sent, never again
             if mailrows.outgoing_exists(db, key) or mailrows.request_was_sent(db, ref.id):
                 continue
-            context = mails.base_context(app, session) | _previous_context(db, session, project) | {
-                "greeting_name": mails.greeting(project.lead.name), "project_title": project.title,
+            context = letters.base_context(app, session) | _previous_context(db, session, project) | {
+                "greeting_name": letters.greeting(project.lead.name), "project_title": project.title,
                 "form": render_form(None),
             }
-            subject = mails.request_subject("Statusabfrage", project, session, app, ref.token)
-            mail = mails.build(
+            subject = letters.request_subject("Statusabfrage", project, session, app, ref.token)
+            mail = letters.build(
                 app, business_key=key, kind="request", to=[(project.lead.name, project.lead.address)],
                 subject=subject, text=app.renderer.render("request.txt.j2", **context),
                 html=app.renderer.render("request.html.j2", subject=subject, **context),
@@ -71,7 +70,7 @@ def send_requests(app: App, session: Session, action_key: str = "request") -> Ac
             mailrows.record_outgoing(db, mail, now)
             result.queued.append(project.key)
         requests.mark_action(db, sid, action_key, now, note=f"{len(result.queued)} Abfragen")
-    result.sent = outbox.flush(app).sent
+    result.sent = relay.flush(app).sent
     log.info("requests session=%s queued=%s", session.date, ",".join(result.queued) or "-")
     return result
 
@@ -90,15 +89,15 @@ def send_reminders(app: App, session: Session, seq: int, covers: tuple[str, ...]
                 continue
             if not mailrows.request_was_sent(db, ref.id) or mailrows.outgoing_exists(db, key):
                 continue
-            context = mails.base_context(app, session) | _previous_context(db, session, project) | {
-                "greeting_name": mails.greeting(project.lead.name), "project_title": project.title,
+            context = letters.base_context(app, session) | _previous_context(db, session, project) | {
+                "greeting_name": letters.greeting(project.lead.name), "project_title": project.title,
                 "form": render_form(None), "missing_optional": "", "earlier_problems": _last_problems(db, ref.id),
             }
             thread = [r.message_id for r in _thread(db, ref.id)]
-            mail = mails.build(
+            mail = letters.build(
                 app, business_key=key, kind="reminder", to=[(project.lead.name, project.lead.address)],
                 cc=[(d.name, d.address) for d in project.deputies],
-                subject=mails.request_subject("Erinnerung: Statusabfrage", project, session, app, ref.token),
+                subject=letters.request_subject("Erinnerung: Statusabfrage", project, session, app, ref.token),
                 text=app.renderer.render("reminder.txt.j2", **context), ref=ref, session_id=sid,
                 previous_ids=thread, expects_answer=True,
             )
@@ -106,7 +105,7 @@ def send_reminders(app: App, session: Session, seq: int, covers: tuple[str, ...]
             result.queued.append(ref.project_key)
         for action in (*covers, f"reminder-{seq}"):
             requests.mark_action(db, sid, action, now, note=f"{len(result.queued)} Erinnerungen")
-    result.sent = outbox.flush(app).sent
+    result.sent = relay.flush(app).sent
     log.info("reminder-%s session=%s queued=%s", seq, session.date, ",".join(result.queued) or "-")
     return result
 
@@ -133,20 +132,20 @@ def escalate(app: App, session: Session) -> ActionResult:
         key = f"{_session_key(session)}/deadline/0"
         if missing and not mailrows.outgoing_exists(db, key):
             items = [_missing_item(app, db, project, refs.get(project.key), now) for project in missing]
-            context = mails.base_context(app, session) | {
+            context = letters.base_context(app, session) | {
                 "answered": len(app.config.active_projects) - len(missing),
                 "total": len(app.config.active_projects), "missing": items,
             }
-            mail = mails.build(
+            mail = letters.build(
                 app, business_key=key, kind="escalation", to=[("", a) for a in committee.draft_to],
-                subject=f"Fehlende Statusmeldungen – {mails.committee_short(committee.name)} "
+                subject=f"Fehlende Statusmeldungen – {letters.committee_short(committee.name)} "
                 f"{session.date:%d.%m.%Y} ({len(missing)} von {context['total']})",
                 text=app.renderer.render("escalation.txt.j2", **context), session_id=sid,
             )
             mailrows.record_outgoing(db, mail, now)
             result.queued = [p.key for p in missing]
         requests.mark_action(db, sid, "deadline", now, note=f"{len(missing)} fehlen")
-    result.sent = outbox.flush(app).sent
+    result.sent = relay.flush(app).sent
     log.info("deadline session=%s missing=%s", session.date, ",".join(result.queued) or "-")
     return result
 
@@ -162,8 +161,9 @@ def _missing_item(app: App, db: DbSession, project: Project, ref: requests.Reque
         "title": project.title,
         "lead": project.lead.formatted(),
         "deputies": ", ".join(d.formatted() for d in project.deputies),
-        "requested": mails.local_text(app, requested, with_time=False) if requested else "nein",
+        "requested": letters.local_text(app, requested, with_time=False) if requested else "nein",
         "reminders": str(mailrows.reminders_sent(db, ref.id)) if ref else "0",
-        "absence": "; ".join(f"{addr} ({mails.local_text(app, at, with_time=False)})" for addr, at in absence.items()),
+        "absence": "; ".join(f"{addr} ({letters.local_text(app, at, with_time=False)})"
+                             for addr, at in absence.items()),
         "problem": problems[0] if problems else "",
     }

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from kgrz_mailbot.app import App
 from kgrz_mailbot.jobs.requests import send_requests
-from kgrz_mailbot.outbox import relay as outbox
+from kgrz_mailbot.outbox import relay
 from kgrz_mailbot.storage.tables import OutboundMailRow
 from kgrz_mailbot.transports.maildir.transport import sent_name
 from tests.support import at, sent_messages
@@ -30,7 +30,7 @@ def test_a_crash_after_sending_is_settled_by_the_sent_folder(app: App, monkeypat
     monkeypatch.setattr(app.transport, "send", send_then_die)
     send_requests(app, session)
     monkeypatch.setattr(app.transport, "send", real_send)
-    outbox.flush(app)
+    relay.flush(app)
     send_requests(app, session)
     assert len(sent_messages(app)) == 6
     with app.store.read() as db:
@@ -45,7 +45,7 @@ def test_a_row_left_sending_without_a_sent_copy_goes_out_once(app: App) -> None:
         db.execute(sa.update(OutboundMailRow).where(OutboundMailRow.id == 1).values(state="sending"))
     # as if the process died after claiming, before the file was written
     (app.config.mail.maildir_path / "sent" / "new" / sent_name(message_id)).unlink()
-    outbox.flush(app)
+    relay.flush(app)
     assert len(sent_messages(app)) == 6
 
 
@@ -58,7 +58,7 @@ def test_a_send_that_cannot_be_verified_is_shown_to_the_admin_and_never_resent(
     with app.store.write() as db:
         db.execute(sa.update(OutboundMailRow).where(OutboundMailRow.id == 2).values(state="sending"))
     monkeypatch.setattr(app.transport, "was_sent", lambda message_id: None)  # a transport that cannot tell
-    outbox.flush(app)
+    relay.flush(app)
     with app.store.read() as db:
         assert db.execute(sa.select(OutboundMailRow.state).where(OutboundMailRow.id == 2)).scalar_one() == "unknown"
     assert main(["status", "--session", "2018-09-19", "--config", str(app.config.directory)]) == 0

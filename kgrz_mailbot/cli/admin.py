@@ -1,0 +1,68 @@
+"""Handlers of the admin's commands: quarantine, purge, export, erase (DSGVO) and backup."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kgrz_mailbot.app import App
+from kgrz_mailbot.cli.common import load, open_app, print_json
+from kgrz_mailbot.errors import MailbotError
+
+
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.inbox.poll import process_inbox  # noqa: PLC0415
+    from kgrz_mailbot.storage import mailrows  # noqa: PLC0415
+
+    app = open_app(args)
+    if args.action == "retry":
+        with app.store.write() as db:
+            if not mailrows.release_from_quarantine(db, args.id):
+                raise MailbotError(f"Mail #{args.id} ist nicht in Quarantäne (siehe „kgrz-mailbot quarantine“).")
+        print(f"Mail #{args.id} wird erneut verarbeitet: {process_inbox(app).summary()}")
+        return 0
+    with app.store.read() as db:
+        rows = mailrows.quarantined(db)
+    if not rows:
+        print("Keine Mails in Quarantäne.")
+    for row in rows:
+        received = row.received_at.astimezone(app.zone)
+        print(f"#{row.id}  {received:%d.%m.%Y %H:%M}  {row.from_address or '?'}  „{row.subject}“  "
+              f"({row.attempts} Versuche)\n      Grund: {row.error}")
+    return 0
+
+
+def _maildir(app: App) -> Path | None:
+    return app.config.mail.maildir_path if app.config.mail.transport == "maildir" else None
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.housekeeping.retention import purge  # noqa: PLC0415
+
+    app = open_app(args)
+    policy = app.config.retention
+    print(purge(app.store, app.clock.now(), policy.raw_mail_days, policy.outbox_body_days,
+                maildir=_maildir(app)).summary())
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.housekeeping.retention import export_person  # noqa: PLC0415
+
+    print_json(export_person(open_app(args).store, args.person, include_raw=args.raw))
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.housekeeping.retention import erase_person  # noqa: PLC0415
+
+    app = open_app(args)
+    print(erase_person(app.store, args.person, app.clock.now(), maildir=_maildir(app)).summary())
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.housekeeping.backup import backup_database  # noqa: PLC0415
+
+    print(f"Sicherung geschrieben: {backup_database(load(args).storage_url, Path(args.path))}")
+    return 0

@@ -1,0 +1,144 @@
+"""Handlers of the cycle's commands (C2): check, plan, tick, send-requests, poll, compile, status, parse, session,
+run, demo. Each parses nothing itself, calls the jobs and prints German results."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from kgrz_mailbot.app import build_app
+from kgrz_mailbot.cli.common import load, open_app, parse_now, print_json
+from kgrz_mailbot.config.load import config_dir
+from kgrz_mailbot.errors import ConfigError
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.reports.render import Renderer  # noqa: PLC0415
+    from kgrz_mailbot.transports.check import WARNING, check_connection, problems  # noqa: PLC0415
+
+    config = load(args)
+    problems = Renderer(config.templates_dir).check() + problems(config, os.environ)
+    errors = [p for p in problems if not p.startswith(WARNING)]
+    if errors:
+        raise ConfigError(problems)
+    for warning in problems:
+        print(warning)
+    print(f"Konfiguration in Ordnung: {len(config.projects)} Projekte, {len(config.committees)} Gremien, "
+          f"{len(config.sessions)} Sitzungen ({config.directory}).")
+    if not args.connect:
+        return 0
+    results = check_connection(config, os.environ)
+    for ok, text in results:
+        print(f"  [{'ok' if ok else 'FEHLER'}] {text}")
+    return 0 if all(ok for ok, _ in results) else 1
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.jobs.tick import plan_rows  # noqa: PLC0415
+    from kgrz_mailbot.views.plan import plan_json, plan_text  # noqa: PLC0415
+
+    app = open_app(args)
+    rows = plan_rows(app)
+    if args.json:
+        print_json(plan_json(app, rows))
+    else:
+        print(plan_text(app, rows), end="")
+    return 0
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.jobs.tick import tick  # noqa: PLC0415
+
+    result = tick(open_app(args))
+    print(f"Postfach: {result.poll.summary()}")
+    print("Erledigt: " + (", ".join(result.done) or "nichts fällig"))
+    return 0
+
+
+def cmd_send_requests(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.jobs.requests import send_requests  # noqa: PLC0415
+
+    app = open_app(args)
+    result = send_requests(app, app.session(args.session, args.committee))
+    print(f"{len(result.queued)} Statusabfragen neu erstellt, {result.sent} versandt"
+          + (f": {', '.join(result.queued)}" if result.queued else " (alle waren bereits versandt)."))
+    return 0
+
+
+def cmd_poll(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.inbox.poll import process_inbox  # noqa: PLC0415
+
+    print(process_inbox(open_app(args)).summary())
+    return 0
+
+
+def cmd_compile(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.jobs.drafts import compile_draft  # noqa: PLC0415
+
+    app = open_app(args)
+    result = compile_draft(app, app.session(args.session, args.committee), send=args.send)
+    draft = result.draft
+    print(f"Entwurf Version {draft.version} ({'neu' if result.new_version else 'unverändert'}): "
+          f"{draft.answered_count} von {len(draft.sections)} Projekten beantwortet"
+          + (f", es fehlen: {', '.join(draft.missing)}" if draft.missing else ""))
+    for path in (result.files.docx, result.files.html, result.files.json):
+        print(path)
+    if args.send:
+        print("Versandt an die Werkleitung." if result.sent else "Diese Version wurde bereits versandt.")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.views.status import session_status, status_json, status_text  # noqa: PLC0415
+
+    app = open_app(args)
+    session = app.session(args.session, args.committee)
+    rows, versions = session_status(app, session)
+    if args.json:
+        print_json(status_json(app, session, rows, versions))
+    else:
+        print(status_text(app, session, rows, versions), end="")
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.cli.parse import parse_command  # noqa: PLC0415
+
+    return parse_command(args)
+
+
+def cmd_session(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.config.schedule_edit import add_session, move_session, remove_session  # noqa: PLC0415
+    from kgrz_mailbot.jobs.tick import plan_rows  # noqa: PLC0415
+    from kgrz_mailbot.views.plan import plan_text  # noqa: PLC0415
+
+    directory = config_dir(args.config)
+    if args.action == "add":
+        config, day, said = add_session(directory, args.date, args.committee), args.date, "eingetragen"
+    elif args.action == "move":
+        config, day = move_session(directory, args.date, args.new_date, args.committee), args.new_date
+        said = f"vom {args.date:%d.%m.%Y} verschoben"
+    else:
+        remove_session(directory, args.date, args.committee)
+        print(f"Sitzung am {args.date:%d.%m.%Y} aus schedule.toml entfernt; für sie wird nichts mehr versandt.")
+        return 0
+    app = build_app(config, clock=parse_now(args.now, ZoneInfo(config.organisation.timezone)))
+    rows = [r for r in plan_rows(app) if r.action.session.date == day]
+    print(f"Sitzung am {day:%d.%m.%Y} {said}. Neuer Zeitplan:")
+    print(plan_text(app, rows), end="")
+    return 0
+
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.service.scheduler import run_service  # noqa: PLC0415
+
+    return run_service(load(args), config_dir(args.config))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.demo.cycle import run_demo  # noqa: PLC0415
+
+    return run_demo(Path(args.dir) if args.dir else None)
