@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.transports.errors import TransportError
 from kgrz_mailbot.transports.ews.problems import WARNING, exchange_problems
-from kgrz_mailbot.transports.maildir.check import check_maildir
+from kgrz_mailbot.transports.maildir.check import check_maildir, trust_warning
 
 Result = tuple[bool, str]
 
@@ -36,7 +36,10 @@ def _check_exchange(config: Config, environ: Mapping[str, str]) -> list[Result]:
 
 def problems(config: Config, environ: Mapping[str, str]) -> list[str]:
     """Transport problems ``check`` reports beyond the TOML checks; entries starting with WARNING are advice."""
-    return exchange_problems(config, environ)
+    problems = exchange_problems(config, environ)
+    if config.mail.transport == "maildir" and (warning := trust_warning(config.mail.maildir_authserv_id)):
+        problems.append(WARNING + warning)
+    return problems
 
 
 __all__ = ["WARNING", "check_connection", "problems"]

@@ -1,4 +1,4 @@
-"""Who really sent a mail: one unambiguous From address, and what our own mail server vouches for (pure)."""
+"""Who really sent a mail: the one unambiguous From address (pure); our server's verdict is in ``authresults``."""
 
 from __future__ import annotations
 
@@ -7,12 +7,6 @@ from email import errors
 from email.headerregistry import Address
 
 from kgrz_mailbot.mail.policies import DEFAULT
-
-# RFC 8601: "authserv-id; method=result … ; method=result …"; only results our own server wrote count,
-# because any sender can put an Authentication-Results header of its own into a mail.
-_RESULT = re.compile(r"\b(dmarc|dkim|spf)\s*=\s*(\w+)([^;]*)", re.I)
-_HEADER_D = re.compile(r"\bheader\.d\s*=\s*([^\s;]+)", re.I)
-
 
 MAX_FROM = 998  # RFC 5322's line limit; anything longer is not a sender we could trust anyway
 _BLOCK_END = re.compile(rb"\r?\n\r?\n")
@@ -53,22 +47,3 @@ def strict_from(raw: bytes) -> str | None:
         return None
     spec = addresses[0].addr_spec
     return spec.lower() if spec.isascii() else None
-
-
-def authres_verified(raw: bytes, authserv_id: str, from_address: str) -> bool:
-    """True when our own server's Authentication-Results say DMARC passed, or DKIM passed for the From domain."""
-    domain = from_address.rsplit("@", 1)[-1].lower()
-    values = header_values(raw, "authentication-results")
-    for value in values:
-        server, _, results = value.partition(";")
-        if server.strip().split()[0:1] != [authserv_id.lower()] and server.strip().lower() != authserv_id.lower():
-            continue
-        for method, result, rest in _RESULT.findall(results):
-            if result.lower() != "pass":
-                continue
-            if method.lower() == "dmarc":
-                return True
-            signer = _HEADER_D.search(rest)
-            if method.lower() == "dkim" and signer and signer[1].lower() == domain:
-                return True
-    return False

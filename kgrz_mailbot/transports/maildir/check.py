@@ -8,6 +8,18 @@ from pathlib import Path
 Result = tuple[bool, str]
 
 
+def trust_warning(authserv_id: str | None) -> str | None:
+    """Advice when no mail server vouches for senders: then anyone who can mail the bot can act as a lead."""
+    if authserv_id:
+        return None
+    return ("settings.toml, [mail.maildir]: authserv_id ist nicht gesetzt – jede Mail im Maildir gilt als vom "
+            "Absender im From geschrieben. Wer dem Postfach eine Mail mit gefälschtem Absender schickt, kann dann den "
+            "Stand eines Projekts ändern, Befehle auslösen oder einen Entwurf freigeben. Stellt Ihr eigener "
+            "Mailserver die Mails zu, dessen Kennung aus seinem Kopf „Authentication-Results“ eintragen (z. B. "
+            "authserv_id = \"mx.koblenz.example\"); ohne eigenen Mailserver, der DMARC/DKIM prüft, das Maildir nur "
+            "zum Testen und für die Vorführung verwenden.")
+
+
 def check_maildir(root: Path) -> list[Result]:
     """Each Maildir the bot uses exists (or can be created on first start) and accepts a file."""
     return [_maildir_writable(root / name, label) for name, label in

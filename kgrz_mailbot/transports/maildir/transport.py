@@ -11,7 +11,8 @@ from pathlib import Path
 
 from kgrz_mailbot.crashpoints import crashpoint
 from kgrz_mailbot.transports.base import Disposition, InboundMail, Mailbox
-from kgrz_mailbot.trust.sender import authres_verified, strict_from
+from kgrz_mailbot.trust.authresults import authres_verified
+from kgrz_mailbot.trust.sender import strict_from
 
 SUBDIRS = ("tmp", "new", "cur")
 log = logging.getLogger("kgrz_mailbot.transport")
