@@ -54,15 +54,41 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.housekeeping.retention import erase_person  # noqa: PLC0415
+    """Show what would change, ask (unless ``--yes``), then change it; ``--dry-run`` only shows."""
+    from kgrz_mailbot.housekeeping.erase import erase_person  # noqa: PLC0415
 
     app = open_app(args)
-    print(erase_person(app.store, args.person, app.clock.now(), maildir=_maildir(app)).summary())
+    names = [p.name for project in app.config.projects for p in (project.lead, *project.deputies)
+             if p.address.lower() == args.person.strip().lower()]
+
+    def erase(dry_run: bool) -> str:
+        return erase_person(app.store, args.person, app.clock.now(), maildir=_maildir(app), names=names,
+                            report_dir=app.config.report.output, dry_run=dry_run,
+                            exchange=app.config.mail.transport != "maildir").summary()
+
+    print(erase(dry_run=True))
+    if args.dry_run:
+        return 0
+    if not args.yes and not confirm("Jetzt so pseudonymisieren? Das lässt sich nicht rückgängig machen. [j/N] "):
+        print("Abgebrochen; nichts geändert.")
+        return 1
+    print(erase(dry_run=False))
     return 0
+
+
+def confirm(question: str) -> bool:
+    """A yes from the admin on stdin; no answer (end of input, e.g. in a script) counts as no."""
+    print(question, end="", flush=True)
+    try:
+        answer = input()
+    except EOFError:
+        print()
+        return False
+    return answer.strip().lower() in ("j", "ja", "y", "yes")
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from kgrz_mailbot.housekeeping.backup import backup_database  # noqa: PLC0415
 
-    print(f"Sicherung geschrieben: {backup_database(load(args).storage_url, Path(args.path))}")
+    print(f"Sicherung geschrieben: {backup_database(load(args).storage_url, Path(args.path), args.overwrite)}")
     return 0

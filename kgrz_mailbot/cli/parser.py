@@ -67,10 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", admin.cmd_export, "alles zu einer Person Gespeicherte ausgeben (Auskunft, Art. 15 DSGVO)")
     p.add_argument("--person", required=True, metavar="ADRESSE")
     p.add_argument("--raw", action="store_true", help="auch die Rohmails ausgeben")
-    p = add("erase", admin.cmd_erase, "Daten einer Person löschen bzw. pseudonymisieren (Art. 17 DSGVO)", now=True)
+    p = add("erase", admin.cmd_erase, "Daten einer Person pseudonymisieren (Art. 17 DSGVO)", now=True)
     p.add_argument("--person", required=True, metavar="ADRESSE")
+    p.add_argument("--dry-run", action="store_true", help="nur zeigen, was geändert würde; nichts ändern")
+    p.add_argument("--yes", action="store_true", help="ohne Rückfrage ausführen")
     p = add("backup", admin.cmd_backup, "konsistente Sicherung der SQLite-Datenbank, auch im laufenden Betrieb")
     p.add_argument("path", metavar="PFAD")
+    p.add_argument("--overwrite", action="store_true", help="eine vorhandene Sicherungsdatei ersetzen")
     session = sub.add_parser("session", help="Sitzungen in schedule.toml eintragen, verschieben, entfernen")
     actions = session.add_subparsers(dest="action", required=True, metavar="AKTION")
     for name, help_text in (("add", "Sitzung eintragen"), ("move", "Sitzung verschieben"),
@@ -84,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("new_date", type=_iso_date, metavar="NEUES_DATUM")
         p.set_defaults(handler=cycle.cmd_session)
     p = sub.add_parser("demo", help="vollständigen Zyklus in einem Wegwerf-Verzeichnis vorführen")
-    p.add_argument("--dir", metavar="DIR")
+    p.add_argument("--dir", metavar="DIR", help="neues oder leeres Verzeichnis für die Demo (Standard: ein neues "
+                   "temporäres Verzeichnis)")
     p.add_argument("--config", metavar="DIR", help=argparse.SUPPRESS)
     p.set_defaults(handler=cycle.cmd_demo)
     return parser

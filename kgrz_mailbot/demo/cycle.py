@@ -15,6 +15,7 @@ from kgrz_mailbot.clock import FixedClock
 from kgrz_mailbot.config.load import load_config
 from kgrz_mailbot.demo.replies import out_of_office, outlook_reply, thunderbird_reply
 from kgrz_mailbot.demo.texts import JUNE, SEPTEMBER
+from kgrz_mailbot.errors import MailbotError
 from kgrz_mailbot.jobs.tick import tick
 from kgrz_mailbot.storage import drafts
 from kgrz_mailbot.storage.store import session_id
@@ -70,10 +71,24 @@ class Demo:
         (self.inbox / f"demo-{self.counter:03d}.eml").write_bytes(raw)
 
 
+def demo_directory(directory: Path | None) -> Path:
+    """A new directory for the demo, or an empty one; anything else is refused, so the demo never overwrites."""
+    if directory is None:
+        return Path(tempfile.mkdtemp(prefix="kgrz-mailbot-demo-"))
+    if directory.exists() and not directory.is_dir():
+        raise MailbotError(f"{directory} ist eine Datei. Die Demo braucht ein neues oder leeres Verzeichnis.")
+    if directory.exists() and any(directory.iterdir()):
+        raise MailbotError(
+            f"Das Verzeichnis {directory} ist nicht leer. Die Demo schreibt nur in ein neues oder leeres "
+            "Verzeichnis, damit sie nichts überschreibt. Bitte einen neuen Namen angeben (z. B. "
+            f"--dir {directory.name or 'demo'}-neu) oder --dir weglassen: dann legt sie ein neues temporäres "
+            "Verzeichnis an.")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
 def run_demo(directory: Path | None = None) -> int:
-    root = directory or Path(tempfile.mkdtemp(prefix="kgrz-mailbot-demo-"))
-    if (root / "config").exists():
-        shutil.rmtree(root / "config")
+    root = demo_directory(directory)
     shutil.copytree(EXAMPLE_CONFIG, root / "config", ignore=shutil.ignore_patterns("var"))
     demo = Demo(root)
     print(f"Demo im Verzeichnis {root}\n")

@@ -26,8 +26,11 @@ def sqlite_path(storage_url: str) -> Path:
     return Path(storage_url.removeprefix("sqlite:///"))
 
 
-def backup_database(storage_url: str, target: Path) -> Path:
+def backup_database(storage_url: str, target: Path, overwrite: bool = False) -> Path:
     """Write a consistent copy of the database to ``target`` (a file, or a folder for a dated name).
+
+    An existing file is replaced only with ``overwrite``: a backup command that silently replaces last
+    week's good copy with today's (perhaps already damaged) data destroys exactly what it should keep.
 
     Copying the file alone is wrong while ``run`` writes: committed data may still sit in ``-wal``
     (RELIABILITY.md §4.4). The copy is written beside the target and renamed into place only after
@@ -38,6 +41,11 @@ def backup_database(storage_url: str, target: Path) -> Path:
         raise BackupError(f"Die Datenbank {source} gibt es nicht; settings.toml [storage] url prüfen.")
     if target.is_dir():
         target = target / f"{source.stem}.backup{source.suffix or '.sqlite3'}"
+    if target.exists() and not overwrite:
+        raise BackupError(f"{target} gibt es schon und wird nicht überschrieben. Bitte einen neuen Dateinamen "
+                          "angeben (z. B. mit Datum: kgrz-$(date +%F).sqlite3) oder --overwrite, um sie zu ersetzen.")
+    if target.resolve() == source.resolve():
+        raise BackupError(f"{target} ist die Datenbank selbst; bitte einen anderen Pfad für die Sicherung angeben.")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)

@@ -1,18 +1,18 @@
-"""DSGVO retention: purge raw mails and outbox bodies after their period; export or erase one person's data.
+"""DSGVO retention: purge raw mails and outbox bodies after their period; export one person's data.
 
 What is kept and why (RELIABILITY.md §5.6): the ``status_update`` rows are the report itself and stay;
 metadata of every mail (who, when, Message-ID, outcome) stays as the record of processing. What goes is the
 raw RFC 822 text: inbound after ``raw_mail_days`` (default 90), outbound after ``outbox_body_days``
 (default 30). Rows are blanked (``raw = b""``), never deleted, so the outbox keeps its unique keys and
 nothing is sent twice after a purge. The Maildir copies of blanked mails go too when ``maildir`` is given.
+Erasing one person (Art. 17) is ``housekeeping/erase.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session as DbSession
 from sqlmodel import SQLModel, col, select
 
+from kgrz_mailbot.errors import MailbotError
 from kgrz_mailbot.storage.store import Store
 from kgrz_mailbot.storage.tables import (
     DraftRow,
@@ -117,10 +118,15 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+class UnknownPerson(MailbotError):
+    """Nothing is stored about the address: most likely a typo, so the admin hears it instead of an empty record."""
+
+
 def export_person(store: Store, address: str, include_raw: bool = False) -> dict[str, Any]:
     """Everything stored about one address (Art. 15 DSGVO), as JSON-ready data.
 
-    ``include_raw`` adds the raw text of the person's own mails (decoded leniently), for a full copy.
+    ``include_raw`` adds the raw text of the person's own mails (decoded leniently), for a full copy. An
+    address nothing is stored about raises ``UnknownPerson``.
     """
     addr = _norm(address)
     with store.read() as db:
@@ -133,6 +139,11 @@ def export_person(store: Store, address: str, include_raw: bool = False) -> dict
                     if addr in _recipients(r.recipients)]
         updates = _updates_of(db, addr, [r.id for r in inbound if r.id is not None])
         drafts = db.exec(select(DraftRow, SessionRow.date).join(SessionRow).order_by(DraftRow.id)).all()
+    if not (people or inbound or outbound or updates):
+        raise UnknownPerson(
+            f"Zu {addr} ist nichts gespeichert: keine Projektleitung oder Vertretung, keine Mail von oder an diese "
+            "Adresse, keine Statusmeldung. Bitte die Schreibweise prüfen (z. B. mit „kgrz-mailbot status“ oder "
+            "projects.toml).")
     return {
         "adresse": addr,
         "personen": [{"projekt": key, "rolle": p.role, "name": p.name, "adresse": p.address} for p, key in people],
@@ -181,137 +192,3 @@ def _update_export(u: StatusUpdateRow, project: str, day: Any) -> dict[str, Any]
         "weiteres_vorgehen": u.weiteres_vorgehen, "meilenstein": u.meilenstein, "budget": u.budget,
         "hinweis": u.hinweis, "unveraendert": u.unchanged, "eingangs_mail": u.inbound_mail_id,
     }
-
-
-@dataclass
-class EraseResult:
-    address: str
-    pseudonym: str
-    inbound_blanked: int = 0
-    outbound_blanked: int = 0
-    outbound_cancelled: int = 0
-    updates_kept: int = 0
-    updates_deleted: int = 0
-    fields_rewritten: int = 0
-    people_removed: int = 0
-    files_removed: int = 0
-    still_configured: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        text = (f"Daten zu {self.address} gelöscht bzw. pseudonymisiert als {self.pseudonym}: "
-                f"{self.inbound_blanked} eingegangene und {self.outbound_blanked} ausgehende Mails ohne Rohdaten, "
-                f"{self.outbound_cancelled} noch nicht versandte Mails storniert, {self.updates_deleted} "
-                f"Statusmeldungen gelöscht, {self.updates_kept} Statusmeldungen aus freigegebenen Vorlagen "
-                f"pseudonymisiert behalten, {self.fields_rewritten} Felder umgeschrieben, "
-                f"{self.files_removed} Dateien im Postfach entfernt.")
-        if self.still_configured:
-            text += (" Achtung: die Adresse steht noch in projects.toml (Projekte: "
-                     f"{', '.join(self.still_configured)}); bitte dort entfernen, sonst legt der nächste Start "
-                     "sie wieder an.")
-        return text
-
-
-def erase_person(store: Store, address: str, now: datetime, maildir: Path | None = None) -> EraseResult:
-    """Art. 17 DSGVO: no trace of the address is left in any table, except its pseudonym.
-
-    Raw mails from or to the address, and any other raw mail that names it, are blanked; the address in
-    every text column becomes the pseudonym. Status updates that went into an approved draft stay (the
-    committee's record) with the sender pseudonymised; the person's other status updates are deleted.
-    Unsent mail to the address is cancelled rather than sent without a body.
-    """
-    addr, alias = _norm(address), pseudonym(address)
-    result = EraseResult(address=addr, pseudonym=alias)
-    with store.write() as db:
-        result.still_configured = sorted(set(db.exec(select(ProjectRow.key).join(PersonRow).where(
-            sa.func.lower(PersonRow.address) == addr)).all()))
-        result.people_removed = db.execute(sa.delete(PersonRow).where(
-            sa.func.lower(PersonRow.address) == addr)).rowcount  # type: ignore[attr-defined]
-        inbound_keys = _erase_inbound(db, addr, now, result)
-        message_ids = _erase_outbound(db, addr, result)
-        _erase_updates(db, addr, result)
-        result.fields_rewritten = _rewrite_text_columns(db, addr, alias)
-    if maildir is not None:
-        result.files_removed = _remove_copies(maildir, inbound_keys, message_ids)
-    return result
-
-
-def _blob_names(raw: bytes, addr: str) -> bool:
-    return addr.encode() in raw.lower()
-
-
-def _erase_inbound(db: DbSession, addr: str, now: datetime, result: EraseResult) -> list[str]:
-    keys, last = [], 0
-    while True:
-        rows = db.exec(select(InboundMailRow).where(InboundMailRow.id > last).order_by(InboundMailRow.id)
-                       .limit(BATCH)).all()
-        if not rows:
-            return keys
-        for row in rows:
-            mine = addr in (_norm(row.from_address or ""), _norm(row.verified_sender or ""))
-            if row.raw and (mine or _blob_names(row.raw, addr)):
-                row.raw = b""
-                keys.append(row.source_key)
-                result.inbound_blanked += 1
-                if row.state == "stored":  # nothing left to interpret; the file is still moved on acknowledge
-                    row.state, row.outcome = "quarantine", "quarantine"
-                    row.error = f"gelöscht am {now:%d.%m.%Y} (Art. 17)"
-        last = rows[-1].id or last
-        db.flush()
-
-
-def _erase_outbound(db: DbSession, addr: str, result: EraseResult) -> list[str]:
-    message_ids, last = [], 0
-    while True:
-        rows = db.exec(select(OutboundMailRow).where(OutboundMailRow.id > last).order_by(OutboundMailRow.id)
-                       .limit(BATCH)).all()
-        if not rows:
-            return message_ids
-        for row in rows:
-            if row.raw and (addr in _recipients(row.recipients) or _blob_names(row.raw, addr)):
-                if row.state in ("pending", "sending"):
-                    row.state = "cancelled"  # the relay claims only pending rows; sending an empty body helps no one
-                    result.outbound_cancelled += 1
-                row.raw = b""
-                message_ids.append(row.message_id)
-                result.outbound_blanked += 1
-        last = rows[-1].id or last
-        db.flush()
-
-
-def _erase_updates(db: DbSession, addr: str, result: EraseResult) -> None:
-    """Keep what went into an approved draft: an update that existed when an approved version was compiled."""
-    rows = db.exec(select(StatusUpdateRow, StatusRequestRow.session_id)
-                   .join(StatusRequestRow, StatusRequestRow.id == StatusUpdateRow.status_request_id)
-                   .where(sa.func.lower(StatusUpdateRow.sender) == addr)).all()
-    for update, sid in rows:
-        approved = db.exec(select(DraftRow.created_at).where(
-            DraftRow.session_id == sid, col(DraftRow.approved_at).is_not(None))).all()
-        if any(update.received_at <= created for created in approved):
-            result.updates_kept += 1  # the sender is pseudonymised with every other text column
-        else:
-            db.delete(update)
-            result.updates_deleted += 1
-    db.flush()
-
-
-def _is_text(column: sa.Column) -> bool:  # type: ignore[type-arg]
-    """String columns, including SQLModel's AutoString (a TypeDecorator, not an ``sa.String``)."""
-    kind = getattr(column.type, "impl", column.type)  # TypeDecorators report the type they store as
-    return isinstance(kind, sa.String)
-
-
-def _rewrite_text_columns(db: DbSession, addr: str, alias: str) -> int:
-    """Replace the address (any case) by the pseudonym in every string column of every table."""
-    pattern = re.compile(re.escape(addr), re.I)
-    rewritten = 0
-    for table in SQLModel.metadata.sorted_tables:
-        key = table.primary_key.columns.values()[0]
-        for column in table.columns:
-            if column is key or not _is_text(column):
-                continue
-            hits = db.execute(sa.select(key, column).where(
-                sa.func.lower(column).contains(addr, autoescape=True))).all()
-            for ident, value in hits:
-                db.execute(sa.update(table).where(key == ident).values({column.name: pattern.sub(alias, value)}))
-                rewritten += 1
-    return rewritten

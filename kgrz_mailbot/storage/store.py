@@ -42,6 +42,16 @@ class Store:
             with db.begin():
                 yield db
 
+    @contextmanager
+    def trial(self) -> Iterator[DbSession]:
+        """A write transaction that is always rolled back: what a change would do, for ``--dry-run``."""
+        with DbSession(self.engine, expire_on_commit=False) as db:
+            transaction = db.begin()
+            try:
+                yield db
+            finally:
+                transaction.rollback()
+
     read = write  # SQLite reads are cheap under WAL; one kind of transaction keeps the rules simple
 
     @contextmanager

@@ -112,7 +112,7 @@ def test_purge_export_erase_and_backup_run_from_the_command_line(run, config_dir
     assert code == 0 and json.loads(out)["adresse"] == "julia.richter@koblenz.example"
     code, out, _ = run("backup", str(config_dir / "sicherung.sqlite3"))
     assert code == 0 and (config_dir / "sicherung.sqlite3").stat().st_size > 0
-    code, out, _ = run("erase", "--person", "julia.richter@koblenz.example", "--now", "2019-06-01T10:00")
+    code, out, _ = run("erase", "--person", "julia.richter@koblenz.example", "--now", "2019-06-01T10:00", "--yes")
     assert code == 0 and "pseudonymisiert" in out
 
 

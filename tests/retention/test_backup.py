@@ -78,3 +78,22 @@ def test_postgresql_is_told_to_use_pg_dump(tmp_path: Path) -> None:
 def test_a_missing_database_is_a_german_error(tmp_path: Path) -> None:
     with pytest.raises(BackupError, match="gibt es nicht"):
         backup_database(f"sqlite:///{tmp_path}/fehlt.sqlite3", tmp_path / "x")
+
+
+def test_backup_never_overwrites_unless_told(app, config_dir: Path, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from kgrz_mailbot.cli.main import main  # noqa: PLC0415
+
+    target = tmp_path / "kgrz-2018-09-12.sqlite3"
+    assert main(["backup", "--config", str(config_dir), str(target)]) == 0
+    first = target.read_bytes()
+    target.write_bytes(b"letzte gute Sicherung")
+    assert main(["backup", "--config", str(config_dir), str(target)]) == 1
+    err = capsys.readouterr().err
+    assert f"{target} gibt es schon und wird nicht überschrieben" in err and "--overwrite" in err
+    assert target.read_bytes() == b"letzte gute Sicherung"
+    assert main(["backup", "--config", str(config_dir), str(target), "--overwrite"]) == 0
+    assert sqlite3.connect(target).execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert len(target.read_bytes()) == len(first)
+    assert main(["backup", "--config", str(config_dir), str(tmp_path)]) == 0  # a folder: the dated name
+    assert main(["backup", "--config", str(config_dir), str(tmp_path)]) == 1  # ... not twice

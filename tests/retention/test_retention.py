@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, select
 
 from kgrz_mailbot.app import App
-from kgrz_mailbot.housekeeping.retention import erase_person, export_person, pseudonym, purge
+from kgrz_mailbot.housekeeping.erase import erase_person
+from kgrz_mailbot.housekeeping.retention import export_person, pseudonym, purge
 from kgrz_mailbot.jobs.drafts import compile_draft
 from kgrz_mailbot.storage.tables import InboundMailRow, OutboundMailRow, StatusUpdateRow
 from tests.retention.conftest import BECKER, KRAEMER, RICHTER
@@ -96,15 +97,17 @@ def test_erase_leaves_no_trace_but_the_pseudonym_and_keeps_the_approved_report(c
         senders = db.exec(select(InboundMailRow.from_address)).all()
     assert len(kept) == 1 and kept[0].stand.startswith("Mit der verwaltungsweiten Umstellung")
     assert alias in senders and BECKER in senders  # others are untouched
-    assert (result.updates_kept, result.updates_deleted, result.still_configured) == (1, 0, ["ecollaboration"])
+    assert (result.updates_kept, result.still_configured) == (1, ["ecollaboration"])
     assert "projects.toml" in result.summary()
     assert not any(KRAEMER.encode() in p.read_bytes().lower()
                    for p in cycled.config.mail.maildir_path.rglob("*") if p.is_file())
 
 
-def test_erase_deletes_answers_that_no_approved_draft_contains(cycled: App) -> None:
+def test_erase_keeps_answers_no_approved_draft_contains_yet(cycled: App) -> None:
+    # The report text is the organisation's record: the next draft must still quote it, under the pseudonym.
     result = erase_person(cycled.store, RICHTER, cycled.clock.now())
-    assert (result.updates_kept, result.updates_deleted) == (0, 1)
+    assert result.updates_kept == 1
     assert traces(cycled, RICHTER) == []
     export = export_person(cycled.store, pseudonym(RICHTER))
-    assert export["statusmeldungen"] == [] and export["eingegangene_mails"]
+    assert [u["stand"] for u in export["statusmeldungen"]] == ["Die Schulung hat stattgefunden."]
+    assert export["statusmeldungen"][0]["absender"] == pseudonym(RICHTER) and export["eingegangene_mails"]
