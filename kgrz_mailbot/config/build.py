@@ -147,8 +147,13 @@ def _mail(directory: Path, data: dict[str, Any], problems: Problems) -> MailSett
         problems.add("settings.toml", "[mail.exchange]",
                      "fehlt, obwohl transport = \"exchange\" gesetzt ist. Bitte endpoint und auth angeben.")
     path = resolve(directory, data.get("maildir", {}).get("path", "var/mail"))
+    answers = data.get("answers_per_hour", MailSettings.answers_per_hour)
+    if answers < 1:
+        problems.add("settings.toml", "[mail] answers_per_hour",
+                     f"muss mindestens 1 sein (eingetragen: {answers}); Standard ist {MailSettings.answers_per_hour}.")
     return MailSettings(transport=transport, address=data["address"].lower(), maildir_path=path,
-                        exchange=exchange, maildir_authserv_id=data.get("maildir", {}).get("authserv_id"))
+                        exchange=exchange, maildir_authserv_id=data.get("maildir", {}).get("authserv_id"),
+                        answers_per_hour=answers)
 
 
 def _exchange(directory: Path, data: dict[str, Any], problems: Problems) -> ExchangeSettings:

@@ -24,6 +24,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
         "!mail": {
             "!transport": str,
             "!address": str,
+            "answers_per_hour": int,
             "maildir": {"path": str, "authserv_id": str},
             "exchange": {
                 "!endpoint": str, "auth": str, "username_env": str, "password_env": str, "version": str,

@@ -36,6 +36,7 @@ class MailSettings:
     maildir_path: Path
     exchange: ExchangeSettings | None = None
     maildir_authserv_id: str | None = None  # trust Authentication-Results of this server only
+    answers_per_hour: int = 10  # answers of any kind to one sender per hour; the excess is held (inbox/limits.py)
 
     @property
     def domain(self) -> str:

@@ -59,8 +59,9 @@ def purge(store: Store, now: datetime, raw_mail_days: int = 90, outbox_body_days
     """Blank raw inbound mails and sent outbox bodies older than their periods; idempotent.
 
     Inbound mails count from their arrival (they are interpreted in the same poll); ones still ``stored``
-    are not touched. Outbound mails count from ``sent_at``; pending, sending or unknown ones keep their
-    body, because the relay or an admin still needs it.
+    are not touched. Outbound mails count from ``sent_at`` (answers held by the rate limit from
+    ``created_at``); pending, sending or unknown ones keep their body, because the relay or an admin still
+    needs it.
     """
     raw_before, body_before = now - timedelta(days=raw_mail_days), now - timedelta(days=outbox_body_days)
     with store.write() as db:
@@ -68,7 +69,9 @@ def purge(store: Store, now: datetime, raw_mail_days: int = 90, outbox_body_days
             col(InboundMailRow.state).in_(FINISHED_INBOUND), InboundMailRow.received_at < raw_before,
             sa.func.length(InboundMailRow.raw) > 0)).all()
         outbound = db.exec(select(OutboundMailRow.id, OutboundMailRow.message_id).where(
-            OutboundMailRow.state == "sent", col(OutboundMailRow.sent_at) < body_before,
+            sa.or_(sa.and_(OutboundMailRow.state == "sent", col(OutboundMailRow.sent_at) < body_before),
+                   # answers held by the rate limit are never sent: their period runs from when they were made
+                   sa.and_(OutboundMailRow.state == "held", col(OutboundMailRow.created_at) < body_before)),
             sa.func.length(OutboundMailRow.raw) > 0)).all()
         _blank(db, InboundMailRow, [i for i, _ in inbound])
         _blank(db, OutboundMailRow, [i for i, _ in outbound])

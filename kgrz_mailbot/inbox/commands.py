@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kgrz_mailbot.domain.model import ActionKind, Command, Session, Understanding
+from kgrz_mailbot.inbox.approval import approve
+from kgrz_mailbot.inbox.identity import acting_sender
+from kgrz_mailbot.inbox.limits import queue_answer
 from kgrz_mailbot.inbox.matching import open_requests, projects_of, today
 from kgrz_mailbot.inbox.preview import preview_for
 from kgrz_mailbot.outbox import letters
 from kgrz_mailbot.replies.form import render_form
-from kgrz_mailbot.storage import drafts, mailrows, requests
+from kgrz_mailbot.storage import mailrows, requests
 from kgrz_mailbot.storage.requests import RequestRef
 from kgrz_mailbot.storage.store import session_id
 
@@ -21,12 +23,16 @@ if TYPE_CHECKING:
 
 
 def answer(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding) -> str | None:
-    """Queue the answer to a command; None when the sender may not use it (stored, not answered)."""
-    sender = u.facts.from_address or ""
+    """Queue the answer to a command; None when the sender may not use it (stored, not answered).
+
+    Only a verified lead or deputy gets an answer: a spoofed HILFE would otherwise make the bot mail the real
+    lead once per forged mail (the answer goes to the address, but the spoofer picks how often)."""
     if u.command is Command.FREIGABE:
-        return _approve(app, db, row, u, sender)
-    if not projects_of(app, sender):
-        return None
+        return approve(app, db, row, u)
+    sender = acting_sender(row)
+    if sender is None or not projects_of(app, sender):
+        claimed = u.facts.from_address
+        return "unauthorised" if claimed and projects_of(app, claimed) else None
     refs = open_requests(app, db, sender)
     context = letters.base_context(app) | {"greeting_name": letters.greeting(u.facts.from_name)}
     if u.command is Command.HILFE:
@@ -41,7 +47,7 @@ def answer(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding) 
         subject=letters.reply_subject(u.facts), text=app.renderer.render(template, **context), reply_to=u.facts,
         inbound_id=row.id,
     )
-    mailrows.record_outgoing(db, mail, app.clock.now())
+    queue_answer(app, db, mail)
     return "command"
 
 
@@ -86,34 +92,3 @@ def _status_items(app: App, db: DbSession, sender: str) -> list[dict[str, Any]]:
                      "answered_at": letters.local_text(app, stored.answered_at)}
         items.append(item)
     return items
-
-
-def _approve(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding, sender: str) -> str | None:
-    """FREIGABE from a recipient of the draft marks the version the mail answers as approved."""
-    ids = [*u.facts.in_reply_to, *reversed(u.facts.references)]
-    drafts_sent = [r for r in mailrows.outgoing_by_message_ids(db, ids) if r.kind == "draft"]
-    if not drafts_sent:
-        return None
-    outgoing = drafts_sent[0]
-    committee, day, _, version = outgoing.business_key.split("/")
-    if sender not in app.config.committee(committee).draft_to:
-        return None
-    session = Session(committee=committee, date=date.fromisoformat(day))
-    sid = session_id(db, session)
-    record = next(d for d in drafts.drafts_of_session(db, sid) if d.version == int(version))
-    now = app.clock.now()
-    fresh = drafts.approve_draft(db, record.id, sender, now)
-    record = drafts.draft_by_id(db, record.id)
-    latest = drafts.latest_draft(db, sid)
-    context = letters.base_context(app, session) | {
-        "version": record.version, "approved_by": record.approved_by,
-        "approved_at": letters.local_text(app, record.approved_at or now), "already": not fresh,
-        "newer": latest.version if latest and latest.version > record.version else None,
-    }
-    mail = letters.build(
-        app, business_key=f"inbound/{row.id}/approval", kind="approval", to=[("", sender)],
-        subject=letters.reply_subject(u.facts), text=app.renderer.render("approval.txt.j2", **context),
-        session_id=sid, reply_to=u.facts, inbound_id=row.id,
-    )
-    mailrows.record_outgoing(db, mail, now)
-    return "approved"

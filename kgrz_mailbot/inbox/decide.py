@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from kgrz_mailbot.domain.drafting import Answer
 from kgrz_mailbot.domain.model import Classification, Project, Session, Understanding
 from kgrz_mailbot.inbox import commands
+from kgrz_mailbot.inbox.identity import acting_sender
+from kgrz_mailbot.inbox.limits import queue_answer
 from kgrz_mailbot.inbox.matching import is_authorised, match_request, open_requests, projects_of
 from kgrz_mailbot.inbox.preview import preview_for
 from kgrz_mailbot.outbox import letters
@@ -44,7 +46,7 @@ def decide(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding) 
         return Outcome("ignored")
     found = match_request(app, db, u, sender)
     if found is None:
-        if projects_of(app, sender):
+        if projects_of(app, sender) and acting_sender(row) == sender:  # never answer a spoofed lead
             _unmatched(app, db, row, u, sender)
         return Outcome("unmatched")
     if not is_authorised(app, found.ref, sender, row):
@@ -86,7 +88,7 @@ def _accept(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding,
         text=app.renderer.render("confirmation.txt.j2", **context), ref=ref, session_id=ref.session_id,
         reply_to=u.facts, inbound_id=row.id,
     )
-    mailrows.record_outgoing(db, mail, app.clock.now())
+    queue_answer(app, db, mail)
 
 
 def _explain(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding, ref: RequestRef, sender: str) -> None:
@@ -106,7 +108,7 @@ def _explain(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding
         text=app.renderer.render("rejection.txt.j2", **context), ref=ref, session_id=ref.session_id,
         reply_to=u.facts, inbound_id=row.id, expects_answer=True,
     )
-    mailrows.record_outgoing(db, mail, now)
+    queue_answer(app, db, mail)
 
 
 def _unmatched(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding, sender: str) -> None:
@@ -119,7 +121,7 @@ def _unmatched(app: App, db: DbSession, row: mailrows.StoredMail, u: Understandi
         subject=letters.reply_subject(u.facts), text=app.renderer.render("unmatched.txt.j2", **context),
         reply_to=u.facts, inbound_id=row.id,
     )
-    mailrows.record_outgoing(db, mail, app.clock.now())
+    queue_answer(app, db, mail)
 
 
 def _name_of(project: Project, address: str) -> str:

@@ -8,9 +8,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from kgrz_mailbot.domain.model import Project, Understanding
+from kgrz_mailbot.inbox.identity import acting_sender
 from kgrz_mailbot.storage import mailrows, requests
 from kgrz_mailbot.storage.requests import RequestRef
-from kgrz_mailbot.trust.sender import strict_from
 
 if TYPE_CHECKING:
     from sqlmodel import Session as DbSession
@@ -69,8 +69,6 @@ def is_authorised(app: App, ref: RequestRef, sender: str | None, row: mailrows.S
     """Only the lead or a configured deputy, named by one unambiguous From that the server vouches for
     where the transport checks senders (RELIABILITY.md §5.1-5.2)."""
     project = app.config.project(ref.project_key)
-    if project is None or not sender or strict_from(row.raw) != sender:
-        return False
-    if row.sender_check == "unverified" or (row.verified_sender and row.verified_sender.lower() != sender):
+    if project is None or not sender or acting_sender(row) != sender:
         return False
     return project.may_update(sender)

@@ -163,14 +163,37 @@ def absences(db: DbSession, addresses: list[str], since: datetime) -> dict[str, 
 # --- outbox ----------------------------------------------------------------------------------------
 
 
-def record_outgoing(db: DbSession, mail: Outgoing, now: datetime) -> bool:
-    """Add the mail to the outbox unless its business key exists; True when it was added."""
+def record_outgoing(db: DbSession, mail: Outgoing, now: datetime, *, state: str = "pending",
+                    note: str | None = None) -> bool:
+    """Add the mail to the outbox unless its business key exists; True when it was added.
+
+    ``state="held"`` stores an answer over the rate limit: kept, listed by ``status``, never sent.
+    """
     return insert_ignore(db, OutboundMailRow, {
         "business_key": mail.business_key, "message_id": mail.message_id, "kind": mail.kind,
         "session_id": mail.session_id, "status_request_id": mail.status_request_id,
         "inbound_mail_id": mail.inbound_mail_id, "recipients": ",".join(mail.recipients), "subject": mail.subject,
-        "raw": mail.raw, "created_at": now, "state": "pending", "attempts": 0,
+        "raw": mail.raw, "created_at": now, "state": state, "attempts": 0, "last_error": note,
     }) is not None
+
+
+_ANSWERS_SINCE = sa.select(sa.func.count()).where(
+    col(OutboundMailRow.recipients) == sa.bindparam("recipient"),
+    col(OutboundMailRow.created_at) >= sa.bindparam("since"),
+    col(OutboundMailRow.inbound_mail_id).is_not(None),
+    OutboundMailRow.state != "held",
+)
+
+
+def answers_since(db: DbSession, recipient: str, since: datetime) -> int:
+    """Answers to inbound mails queued for one address since a point in time (held ones not counted)."""
+    return int(db.connection().execute(_ANSWERS_SINCE, {"recipient": recipient, "since": since}).scalar_one())
+
+
+def held_answers(db: DbSession) -> list[OutboundMailRow]:
+    """Answers stored over the rate limit and never sent, oldest first."""
+    query = select(OutboundMailRow).where(OutboundMailRow.state == "held").order_by(OutboundMailRow.id)
+    return list(db.exec(query).all())
 
 
 def outgoing_exists(db: DbSession, business_key: str) -> bool:

@@ -150,6 +150,8 @@ class OutboundMailRow(SQLModel, table=True):
     """The outbox: a row with a fixed Message-ID exists before the mail is sent."""
 
     __tablename__ = "outbound_mail"
+    # the answer rate limit counts recent answers per recipient (answers go to one address)
+    __table_args__ = (sa.Index("ix_outbound_mail_recipients_created", "recipients", "created_at"),)
     id: int | None = Field(default=None, primary_key=True)
     business_key: str = Field(unique=True)
     message_id: str = Field(unique=True)
@@ -160,7 +162,7 @@ class OutboundMailRow(SQLModel, table=True):
     recipients: str  # comma-separated addr-specs (To and Cc)
     subject: str
     raw: bytes = Field(sa_column=sa.Column(sa.LargeBinary, nullable=False))
-    state: str = Field(default="pending", index=True)  # pending | sending | sent | unknown
+    state: str = Field(default="pending", index=True)  # pending | sending | sent | unknown | held | cancelled
     created_at: datetime = Field(sa_column=_instant())
     sent_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     attempts: int = 0

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from kgrz_mailbot.storage import drafts, mailrows, requests
 from kgrz_mailbot.storage.store import session_id
+from kgrz_mailbot.views import attention
 
 if TYPE_CHECKING:
     from kgrz_mailbot.app import App
@@ -75,6 +76,7 @@ def status_json(app: App, session: Session, rows: list[ProjectStatus], versions:
         ],
         "quarantine": quarantine_count(app),
         "unverified_sends": unverifiable_sends(app),
+        "held_answers": attention.held_answers(app),
         "drafts": [
             {"version": d.version, "sent": d.sent_at is not None, "approved": d.approved_at is not None,
              "approved_by": d.approved_by, "docx": d.paths[2]}
@@ -100,6 +102,7 @@ def status_text(app: App, session: Session, rows: list[ProjectStatus], versions:
             lines.append(f"      Abwesenheitsnotiz: {', '.join(r.absences)}")
     for line in unverifiable_sends(app):
         lines.append(f"\n  Versand nicht nachprüfbar (im Postfach „Gesendet“ prüfen, ggf. von Hand senden): {line}")
+    lines += attention.held_text(app, attention.held_answers(app))
     held = quarantine_count(app)
     if held:
         lines.append(f"\n  {held} Mail(s) in Quarantäne – „kgrz-mailbot quarantine“ zeigt sie mit Grund.")
