@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import os
+import select
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from kgrz_mailbot.cli.parser import build_parser
+from kgrz_mailbot.cli.parser import parse_arguments
 from kgrz_mailbot.errors import ConfigError, MailbotError
 
 
+def _handler(name: str) -> Callable[..., int]:
+    """``"cycle:cmd_plan"`` → the function; its module (and what it needs) is imported only now."""
+    module, _, function = name.partition(":")
+    handler: Callable[..., int] = getattr(importlib.import_module(f"kgrz_mailbot.cli.{module}"), function)
+    return handler
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command == "quarantine" and args.action == "retry" and args.id is None:
-        parser.error("quarantine retry braucht die Nummer der Mail (ID)")
+    args = parse_arguments(argv)
     logging.basicConfig(level=logging.INFO if args.verbose or args.command == "run" else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     try:
-        return args.handler(args)
+        code = _handler(args.handler)(args)
+        sys.stdout.flush()  # a reader that went away (``| head``) is noticed here, not at interpreter exit
+        return code
     except ConfigError as exc:
         print("Die Konfiguration hat Fehler:", file=sys.stderr)
         for problem in exc.problems:
@@ -27,6 +36,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MailbotError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        if not _stdout_closed():
+            raise  # a broken connection of a transport is an error, not a reader that stopped reading
+        return 0
+
+
+def _stdout_closed() -> bool:
+    """Whether the reader of stdout has gone (the write end of a pipe without reader polls as an error); then
+    whatever is left to print is dropped quietly. As in the Python documentation's recipe, stdout then points
+    at /dev/null, so the flush at exit does not complain either."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    if not any(events & select.POLLERR for _fd, events in poller.poll(0)):
+        return False
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+    return True
 
 
 if __name__ == "__main__":
