@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from kgrz_mailbot.app import build_app
 from kgrz_mailbot.cli.common import load, open_app, parse_now, print_json
+from kgrz_mailbot.clock import SystemClock
 from kgrz_mailbot.config.load import config_dir
 from kgrz_mailbot.errors import ConfigError
 
@@ -30,6 +31,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.connect:
         return 0
     results = check_connection(config, os.environ)
+    if config.sources:
+        from kgrz_mailbot.council.check import check_sources  # noqa: PLC0415
+
+        results += check_sources(config, SystemClock().now())
     for ok, text in results:
         print(f"  [{'ok' if ok else 'FEHLER'}] {text}")
     return 0 if all(ok for ok, _ in results) else 1

@@ -154,6 +154,17 @@ def _cycle_commands(commands: Commands) -> None:
         p.add_argument("date", type=_iso_date, metavar="DATUM", help="Datum der Sitzung, z. B. 2018-09-19")
         if name == "move":
             p.add_argument("new_date", type=_iso_date, metavar="NEUES_DATUM", help="das neue Datum")
+    sessions = commands.group("sessions", "Sitzungstermine mit dem Ratsinformationssystem abgleichen",
+                              "Liest die Termine jedes Gremiums mit [committee.source] in schedule.toml (OParl oder "
+                              "iCal) und gleicht schedule.toml an; der Dienst tut das täglich um sync_time.",
+                              "kgrz-mailbot sessions sync --dry-run")
+    p = sessions.add("sync", "sessions:cmd_sessions_sync", "Termine aus dem Ratsinformationssystem übernehmen",
+                     "Neue Sitzungen werden eingetragen, verlegte verschoben, abgesagte entfernt (bereits "
+                     "angefragte Projektleitungen erhalten eine kurze Absage); verschwundene Sitzungen und "
+                     "Konflikte mit Einträgen von Hand werden nur gemeldet.",
+                     "kgrz-mailbot sessions sync --dry-run\nkgrz-mailbot sessions sync", clock=True)
+    p.add_argument("--committee", metavar="KEY", help="nur dieses Gremium abgleichen")
+    p.add_argument("--dry-run", action="store_true", help="nur zeigen, was sich ändern würde; nichts ändern")
     p = commands.add("demo", "cycle:cmd_demo", "vollständigen Zyklus vorführen",
                      "Spielt die Sitzungen Juni und September 2018 mit simulierten Projektleitungen in einem neuen "
                      "Verzeichnis durch und nennt den Pfad des Entwurfs.", "kgrz-mailbot demo --dir /tmp/kgrz-demo")

@@ -13,6 +13,7 @@ import holidays
 from kgrz_mailbot.config.addresses import is_address, parse_person
 from kgrz_mailbot.config.settings import (
     Config,
+    CouncilSource,
     ExchangeSettings,
     MailSettings,
     OrganisationSettings,
@@ -20,6 +21,7 @@ from kgrz_mailbot.config.settings import (
     RetentionSettings,
     TimelinePolicy,
 )
+from kgrz_mailbot.config.sources import council_source
 from kgrz_mailbot.domain.model import Committee, Person, Project, Session
 from kgrz_mailbot.errors import ConfigError
 
@@ -82,7 +84,7 @@ def build_config(directory: Path, settings: dict[str, Any], schedule: dict[str, 
     mail = _mail(directory, settings["mail"], problems)
     report = settings.get("report", {})
     timeline = _timeline(schedule.get("timeline", {}), problems)
-    committees = _committees(schedule.get("committee", []), problems)
+    committees, sources = _committees(directory, schedule.get("committee", []), problems)
     sessions = _sessions(schedule.get("session", []), {c.key for c in committees}, problems)
     project_list = _projects(projects.get("project", []), problems)
     retention = _retention(settings.get("retention", {}), problems)
@@ -104,6 +106,7 @@ def build_config(directory: Path, settings: dict[str, Any], schedule: dict[str, 
         projects=project_list,
         templates_dir=resolve(directory, report["templates"]) if "templates" in report else None,
         retention=retention,
+        sources=sources,
     )
 
 
@@ -199,16 +202,22 @@ def _timeline(data: dict[str, Any], problems: Problems) -> TimelinePolicy:
     poll = data.get("poll_minutes", defaults.poll_minutes)
     if poll < 1:
         problems.add("schedule.toml", f"{where} poll_minutes", "muss mindestens 1 sein.")
+    sync_time = parse_time_of_day(data.get("sync_time", "06:00"))
+    if sync_time is None:
+        problems.add("schedule.toml", f"{where} sync_time",
+                     f"„{data['sync_time']}“ ist keine Uhrzeit. Bitte im Format „06:00“ angeben.")
     closed = data.get("closed", [])
     if not all(isinstance(d, date) for d in closed):
         problems.add("schedule.toml", f"{where} closed", "muss eine Liste von Daten sein, z. B. [2018-12-24].")
         closed = []
     return TimelinePolicy(request=offsets[0], reminders=tuple(reminders), deadline=offsets[-1], draft=draft,
-                          time_of_day=clock or defaults.time_of_day, poll_minutes=poll, closed=tuple(closed))
+                          time_of_day=clock or defaults.time_of_day, poll_minutes=poll, closed=tuple(closed),
+                          sync_time=sync_time or defaults.sync_time)
 
 
-def _committees(items: list[dict[str, Any]], problems: Problems) -> tuple[Committee, ...]:
-    result, seen = [], set()
+def _committees(directory: Path, items: list[dict[str, Any]],
+                problems: Problems) -> tuple[tuple[Committee, ...], tuple[CouncilSource, ...]]:
+    result, seen, sources = [], set(), []
     for number, item in enumerate(items, 1):
         where = f"[[committee]] Nr. {number}"
         if item["key"] in seen:
@@ -220,13 +229,20 @@ def _committees(items: list[dict[str, Any]], problems: Problems) -> tuple[Commit
                              f"„{address}“ ist keine gültige E-Mail-Adresse.")
         result.append(Committee(key=item["key"], name=item["name"],
                                 draft_to=tuple(str(a).lower() for a in item["draft_to"])))
-    return tuple(result)
+        if "source" in item and (source := council_source(directory, item["key"], item["source"], where, problems)):
+            sources.append(source)
+    return tuple(result), tuple(sources)
 
 
 def _sessions(items: list[dict[str, Any]], committees: set[str], problems: Problems) -> tuple[Session, ...]:
-    result, seen = [], set()
+    result, seen, synced = [], set(), set()
     for number, item in enumerate(items, 1):
         where = f"[[session]] Nr. {number} ({item['date']})"
+        if "source_id" in item:
+            if (item["committee"], item["source_id"]) in synced:
+                problems.add("schedule.toml", f"{where} source_id", f"„{item['source_id']}“ steht schon bei einer "
+                             "anderen Sitzung; jede Sitzung des Ratsinformationssystems darf nur einmal vorkommen.")
+            synced.add((item["committee"], item["source_id"]))
         if item["committee"] not in committees:
             known = ", ".join(sorted(committees)) or "keins"
             problems.add("schedule.toml", where,
@@ -242,7 +258,8 @@ def _sessions(items: list[dict[str, Any]], committees: set[str], problems: Probl
                 overrides.append((key, item[key]))
         for index, day in enumerate(item.get("reminders", []), 1):
             overrides.append((f"reminder{index}", day))
-        result.append(Session(committee=item["committee"], date=item["date"], overrides=tuple(overrides)))
+        result.append(Session(committee=item["committee"], date=item["date"], overrides=tuple(overrides),
+                              source_id=item.get("source_id")))
     return tuple(sorted(result, key=lambda s: (s.date, s.committee)))
 
 

@@ -40,11 +40,12 @@ SCHEMA: dict[str, dict[str, Any]] = {
     "schedule.toml": {
         "timeline": {
             "request": int, "reminders": list, "deadline": int, "draft": int, "time_of_day": str,
-            "poll_minutes": int, "closed": list,
+            "poll_minutes": int, "closed": list, "sync_time": str,
         },
-        "!committee": [{"!key": str, "!name": str, "!draft_to": list}],
+        "!committee": [{"!key": str, "!name": str, "!draft_to": list,
+                        "source": {"oparl": str, "organization": str, "ical": str, "match": str}}],
         "session": [{"!committee": str, "!date": date, "request": date, "reminders": list, "deadline": date,
-                     "draft": date}],
+                     "draft": date, "source_id": str}],
     },
     "projects.toml": {
         "!project": [{"!key": str, "!title": str, "!lead": str, "deputies": list, "active": bool}],
@@ -60,12 +61,15 @@ def config_dir(explicit: str | os.PathLike[str] | None) -> Path:
     return Path(explicit or os.environ.get(ENV_VAR) or "config")
 
 
-def load_config(directory: Path) -> Config:
-    """Read, validate and type the three TOML files; raise ConfigError listing every problem."""
+def load_config(directory: Path, schedule_text: str | None = None) -> Config:
+    """Read, validate and type the three TOML files; raise ConfigError listing every problem.
+
+    ``schedule_text`` validates an edit of schedule.toml before it is written (``sessions sync``)."""
     problems = Problems()
     if not directory.is_dir():
         raise ConfigError([f"{directory}: Konfigurationsverzeichnis nicht gefunden. Pfad mit --config angeben."])
-    raw = {name: _read_toml(directory / name, problems) for name in FILES}
+    texts = {"schedule.toml": schedule_text} if schedule_text is not None else {}
+    raw = {name: _read_toml(directory / name, problems, texts.get(name)) for name in FILES}
     for name, data in raw.items():
         if data is not None:
             _check_keys(name, "", data, SCHEMA[name], problems)
@@ -84,9 +88,9 @@ def load_config(directory: Path) -> Config:
     return config
 
 
-def _read_toml(path: Path, problems: Problems) -> dict[str, Any] | None:
+def _read_toml(path: Path, problems: Problems, text: str | None = None) -> dict[str, Any] | None:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8") if text is None else text)
     except FileNotFoundError:
         problems.add(path.name, "", "Datei fehlt. Bitte aus dem Beispiel config/ im Repository übernehmen.")
     except UnicodeDecodeError:

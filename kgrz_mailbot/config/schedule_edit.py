@@ -1,7 +1,10 @@
-"""``session add|move|remove``: edit schedule.toml in place with tomlkit, keeping the admin's comments."""
+"""``session add|move|remove`` and ``sessions sync``: edit schedule.toml in place with tomlkit, keeping comments."""
 
 from __future__ import annotations
 
+import os
+import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -15,68 +18,108 @@ from kgrz_mailbot.errors import ConfigError, UnknownSessionError
 SCHEDULE = "schedule.toml"
 
 
-def _sessions(document: tomlkit.TOMLDocument) -> AoT:
-    if "session" not in document:
-        document.append("session", tomlkit.aot())
-    sessions = document["session"]
-    assert isinstance(sessions, AoT)
-    return sessions
+@dataclass
+class Schedule:
+    """schedule.toml as read, edited in memory; ``save`` validates and writes all edits at once."""
+
+    directory: Path
+    document: tomlkit.TOMLDocument
+    original: str
+
+    @property
+    def sessions(self) -> AoT:
+        if "session" not in self.document:
+            self.document.append("session", tomlkit.aot())
+        sessions = self.document["session"]
+        assert isinstance(sessions, AoT)
+        return sessions
+
+    def _find(self, day: date, committee: str | None) -> int:
+        hits = [i for i, t in enumerate(self.sessions)
+                if t.get("date") == day and committee in (None, t.get("committee"))]
+        if not hits:
+            raise UnknownSessionError(f"{SCHEDULE}: keine Sitzung am {day.isoformat()} eingetragen.")
+        if len(hits) > 1:
+            raise UnknownSessionError(
+                f"{SCHEDULE}: am {day.isoformat()} tagen mehrere Gremien; bitte --committee angeben.")
+        return hits[0]
+
+    def add(self, day: date, committee: str | None, source_id: str | None = None) -> None:
+        committees = [c["key"] for c in self.document.get("committee", [])]
+        key = committee or (committees[0] if len(committees) == 1 else None)
+        if key is None:
+            raise UnknownSessionError(f"{SCHEDULE}: mehrere Gremien eingetragen; bitte --committee angeben.")
+        if any(t.get("date") == day and t.get("committee") == key for t in self.sessions):
+            raise UnknownSessionError(f"{SCHEDULE}: die Sitzung am {day.isoformat()} ist bereits eingetragen.")
+        table = tomlkit.table()
+        table.add("committee", key)
+        table.add("date", day)
+        if source_id is not None:
+            table.add("source_id", source_id)
+        self.sessions.append(table)
+
+    def move(self, day: date, new_day: date, committee: str | None) -> None:
+        entry: Table = self.sessions[self._find(day, committee)]
+        entry["date"] = new_day
+        for fixed in ("request", "reminders", "deadline", "draft"):  # fixed dates belonged to the old date
+            if fixed in entry:
+                del entry[fixed]
+
+    def remove(self, day: date, committee: str | None) -> None:
+        del self.sessions[self._find(day, committee)]
+
+    def text(self) -> str:
+        return tomlkit.dumps(self.document)
+
+    def validate(self) -> Config:
+        """The configuration as it would be after the edits, or ConfigError; nothing is written."""
+        return load_config(self.directory, schedule_text=self.text())
+
+    def save(self) -> Config:
+        """Validate, then replace the file atomically; refuse if someone changed it since it was read."""
+        config = self.validate()
+        path = self.directory / SCHEDULE
+        if path.read_text(encoding="utf-8") != self.original:
+            raise ConfigError([f"{SCHEDULE}: wurde während der Änderung von anderer Seite bearbeitet; "
+                               "nichts geschrieben. Bitte den Befehl wiederholen."])
+        _replace(path, self.text())
+        return config
 
 
-def _find(sessions: AoT, day: date, committee: str | None) -> int:
-    hits = [i for i, t in enumerate(sessions) if t.get("date") == day and committee in (None, t.get("committee"))]
-    if not hits:
-        raise UnknownSessionError(f"{SCHEDULE}: keine Sitzung am {day.isoformat()} eingetragen.")
-    if len(hits) > 1:
-        raise UnknownSessionError(f"{SCHEDULE}: am {day.isoformat()} tagen mehrere Gremien; bitte --committee angeben.")
-    return hits[0]
-
-
-def _write_validated(directory: Path, document: tomlkit.TOMLDocument) -> Config:
-    """Write the edit, validate like ``check``, and put the old file back if the result is invalid."""
-    path = directory / SCHEDULE
-    before = path.read_text(encoding="utf-8")
-    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+def _replace(path: Path, text: str) -> None:
+    """Write beside the file and rename over it: a crash leaves the old or the new file, never half of one."""
+    mode = path.stat().st_mode & 0o777
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        return load_config(directory)
-    except ConfigError:
-        path.write_text(before, encoding="utf-8")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)  # the admin's file keeps its permissions
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _load(directory: Path) -> tomlkit.TOMLDocument:
-    return tomlkit.parse((directory / SCHEDULE).read_text(encoding="utf-8"))
+def open_schedule(directory: Path) -> Schedule:
+    text = (directory / SCHEDULE).read_text(encoding="utf-8")
+    return Schedule(directory=directory, document=tomlkit.parse(text), original=text)
 
 
 def add_session(directory: Path, day: date, committee: str | None) -> Config:
-    document = _load(directory)
-    committees = [c["key"] for c in document.get("committee", [])]
-    key = committee or (committees[0] if len(committees) == 1 else None)
-    if key is None:
-        raise UnknownSessionError(f"{SCHEDULE}: mehrere Gremien eingetragen; bitte --committee angeben.")
-    table = tomlkit.table()
-    table.add("committee", key)
-    table.add("date", day)
-    sessions = _sessions(document)
-    if any(t.get("date") == day and t.get("committee") == key for t in sessions):
-        raise UnknownSessionError(f"{SCHEDULE}: die Sitzung am {day.isoformat()} ist bereits eingetragen.")
-    sessions.append(table)
-    return _write_validated(directory, document)
+    schedule = open_schedule(directory)
+    schedule.add(day, committee)
+    return schedule.save()
 
 
 def move_session(directory: Path, day: date, new_day: date, committee: str | None) -> Config:
-    document = _load(directory)
-    sessions = _sessions(document)
-    entry: Table = sessions[_find(sessions, day, committee)]
-    entry["date"] = new_day
-    for fixed in ("request", "reminders", "deadline", "draft"):  # fixed dates belonged to the old date
-        if fixed in entry:
-            del entry[fixed]
-    return _write_validated(directory, document)
+    schedule = open_schedule(directory)
+    schedule.move(day, new_day, committee)
+    return schedule.save()
 
 
 def remove_session(directory: Path, day: date, committee: str | None) -> Config:
-    document = _load(directory)
-    sessions = _sessions(document)
-    del sessions[_find(sessions, day, committee)]
-    return _write_validated(directory, document)
+    schedule = open_schedule(directory)
+    schedule.remove(day, committee)
+    return schedule.save()

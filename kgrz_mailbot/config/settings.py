@@ -80,6 +80,23 @@ class TimelinePolicy:
     time_of_day: time = time(8, 0)
     poll_minutes: int = 5
     closed: tuple[date, ...] = ()
+    sync_time: time = time(6, 0)  # the daily council calendar sync in ``run``, before the day's actions
+
+
+@dataclass(frozen=True)
+class CouncilSource:
+    """``[committee.source]``: where a committee's dates come from, an OParl system or an iCal feed."""
+
+    committee: str
+    oparl: str | None = None  # the OParl System URL
+    organization: str | None = None  # the OParl Organization: its name or its id URL
+    ical: str | None = None  # an http(s) URL or a file path (resolved against DIR)
+    match: str | None = None  # an iCal SUMMARY must contain this (case-insensitive)
+
+    @property
+    def label(self) -> str:
+        """What the source is called in messages and in the sync state (changing it forces a full read)."""
+        return f"OParl {self.oparl} / {self.organization}" if self.oparl else f"iCal {self.ical} / {self.match}"
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,7 @@ class Config:
     templates_dir: Path | None = None
     instance: str = field(default="kgrz-mailbot")
     retention: RetentionSettings = field(default_factory=RetentionSettings)
+    sources: tuple[CouncilSource, ...] = ()  # committees whose dates ``sessions sync`` keeps in step
 
     def committee(self, key: str) -> Committee:
         return next(c for c in self.committees if c.key == key)

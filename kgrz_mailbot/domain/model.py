@@ -84,11 +84,16 @@ class Committee:
 
 @dataclass(frozen=True)
 class Session:
-    """One Sitzung of a committee. Optional per-session date overrides per action."""
+    """One Sitzung of a committee. Optional per-session date overrides per action.
+
+    ``source_id`` names the meeting in the council information system a sync keeps it in step with (OParl
+    Meeting id or iCal UID); it is not part of the session's identity, which is committee and date.
+    """
 
     committee: str
     date: date
     overrides: tuple[tuple[str, date], ...] = ()
+    source_id: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from kgrz_mailbot.inbox.poll import PollResult, process_inbox
 from kgrz_mailbot.jobs.drafts import compile_draft
 from kgrz_mailbot.jobs.requests import escalate, send_reminders, send_requests
 from kgrz_mailbot.storage import drafts, requests
+from kgrz_mailbot.storage.council import CANCELLED
 from kgrz_mailbot.storage.store import session_id
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ def _tick_session(app: App, session: Session) -> list[str]:
     with app.store.read() as db:
         sid = session_id(db, session)
         done = requests.done_actions(db, sid)
+        if CANCELLED in done:  # its council cancelled it and the leads were told: nothing more for it
+            return []
         latest = drafts.latest_draft(db, sid)
         news = latest is not None and requests.answered_since(db, sid, latest.created_at)
     actions = app.plan(session)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from pathlib import Path
 from types import FrameType
 
@@ -19,6 +20,7 @@ from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.clock import SystemClock
 from kgrz_mailbot.config.load import FILES, load_config
 from kgrz_mailbot.config.settings import Config
+from kgrz_mailbot.council.sync import sync_sessions
 from kgrz_mailbot.errors import ConfigError
 from kgrz_mailbot.housekeeping.retention import purge
 from kgrz_mailbot.jobs.tick import tick
@@ -41,6 +43,8 @@ class Service:
         self.app: App = build_app(config, clock=SystemClock())
         self.stamp = self._stamp()
         self.scheduler = BlockingScheduler(timezone=self.app.zone)
+        # the jobs run in the scheduler's thread pool; the tick and the sync both change sessions
+        self.busy = threading.Lock()
 
     def _stamp(self) -> tuple[int, ...]:
         return tuple((self.directory / name).stat().st_mtime_ns if (self.directory / name).exists() else 0
@@ -65,13 +69,28 @@ class Service:
         log.info("Konfiguration neu geladen: %s Sitzungen, %s Projekte", len(fresh.sessions), len(fresh.projects))
 
     def reconcile(self) -> None:
-        self.reload_if_changed()
-        try:
-            result = tick(self.app)
-        except Exception:  # the next tick carries on: nothing is lost, state lives in the database
-            log.exception("tick fehlgeschlagen")
-            return
+        with self.busy:
+            self.reload_if_changed()
+            try:
+                result = tick(self.app)
+            except Exception:  # the next tick carries on: nothing is lost, state lives in the database
+                log.exception("tick fehlgeschlagen")
+                return
         log.info("tick: %s; erledigt: %s", result.poll.summary(), ", ".join(result.done) or "-")
+
+    def sync(self) -> None:
+        """The daily ``sessions sync``: schedule.toml follows the council calendar; the change is live at once."""
+        with self.busy:
+            self.reload_if_changed()
+            try:
+                results = sync_sessions(self.app, dry_run=False)
+            except Exception:  # tomorrow's run tries again; the sessions as they stand stay valid
+                log.exception("Abgleich mit dem Ratsinformationssystem fehlgeschlagen")
+                return
+            for result in results:
+                changes = "; ".join(c.text() for c in result.plan.changes) if result.plan else ""
+                log.info("Abgleich %s: %s", result.source.committee, result.error or changes or "unverändert")
+            self.reload_if_changed()
 
     def purge(self) -> None:
         """The daily DSGVO purge: raw mail bodies and outbox bodies past their period (RELIABILITY.md §5.6)."""
@@ -96,6 +115,11 @@ class Service:
         purge_at = self.app.config.retention.purge_time
         self.scheduler.add_job(self.purge, "cron", hour=purge_at.hour, minute=purge_at.minute, id="purge",
                                replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=None)
+        # daily, and at start too: a restart after sync_time must not skip a day (no source: nothing to do)
+        sync_at = self.app.config.timeline.sync_time
+        self.scheduler.add_job(self.sync, "cron", hour=sync_at.hour, minute=sync_at.minute, id="sessions-sync",
+                               replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=None,
+                               next_run_time=SystemClock().now())
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         log.info("kgrz-mailbot läuft: Abruf alle %s Minuten", self.app.config.timeline.poll_minutes)

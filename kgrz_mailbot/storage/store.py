@@ -9,10 +9,11 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session as DbSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.domain.model import Committee, Project, Session
+from kgrz_mailbot.storage.council import CANCELLED
 from kgrz_mailbot.storage.db import create_db_engine, serialise, upgrade_schema
 from kgrz_mailbot.storage.tables import (
     CommitteeRow,
@@ -107,8 +108,9 @@ def _moved_from(db: DbSession, vanished: list[SessionRow], new_date: date) -> Se
     candidates = []
     for row in vanished:
         in_cycle = db.exec(select(StatusRequestRow.id).where(StatusRequestRow.session_id == row.id)).first()
+        # a drafted session's cycle is over; a cancelled one told its leads so (sessions sync): neither moved
         drafted = db.exec(select(SessionActionRow.id).where(
-            SessionActionRow.session_id == row.id, SessionActionRow.action == "draft")).first()
+            SessionActionRow.session_id == row.id, col(SessionActionRow.action).in_(("draft", CANCELLED)))).first()
         if in_cycle is not None and drafted is None and abs(row.date - new_date) <= MOVE_WINDOW:
             candidates.append(row)
     return min(candidates, key=lambda r: abs(r.date - new_date), default=None)

@@ -186,7 +186,18 @@ class DraftRow(SQLModel, table=True):
     approved_by: str | None = None
 
 
+class CouncilSyncRow(SQLModel, table=True):
+    """When a committee's dates were last read from its council information system (``sessions sync``)."""
+
+    __tablename__ = "council_sync"
+    id: int | None = Field(default=None, primary_key=True)
+    committee: str = Field(unique=True)
+    source: str  # the source's label; a changed source starts again with a full read
+    read_at: datetime = Field(sa_column=_instant())
+    full_read_at: datetime = Field(sa_column=_instant())
+
+
 __all__ = [
-    "CommitteeRow", "DraftRow", "InboundMailRow", "OutboundMailRow", "PersonRow", "ProjectRow",
+    "CommitteeRow", "CouncilSyncRow", "DraftRow", "InboundMailRow", "OutboundMailRow", "PersonRow", "ProjectRow",
     "SessionActionRow", "SessionRow", "StatusRequestRow", "StatusUpdateRow",
 ]  # fmt: skip

@@ -25,6 +25,7 @@ LAYERS: list[set[str]] = [
     {"outbox"},
     {"inbox"},
     {"jobs"},
+    {"council"},
     {"housekeeping"},
     {"service", "views"},
     {"demo"},
@@ -35,8 +36,10 @@ RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 
 #: the pure core: decisions on plain data, no database, no mail server, no network, no templates
 PURE = {"domain", "replies", "trust", "mail", "config"}
+#: pure modules inside a folder that is not: the decisions of a feature whose folder also holds its IO
+PURE_MODULES = {"kgrz_mailbot.council.meetings", "kgrz_mailbot.council.plan"}
 IO_LIBRARIES = {"sqlmodel", "sqlalchemy", "alembic", "exchangelib", "requests", "httpx", "msal", "jinja2",
-                "docx", "apscheduler"}
+                "docx", "apscheduler", "icalendar", "recurring_ical_events"}
 
 
 def _modules() -> dict[str, Path]:
@@ -109,6 +112,15 @@ def test_the_pure_core_imports_no_io_library(folder: str) -> None:
         f"{module}: {name}" for module in MODULES if _folder(module) == folder
         for name, _ in _imports(module) if name.split(".")[0] in IO_LIBRARIES
     ]
+    assert offending == []
+
+
+@pytest.mark.parametrize("module", sorted(PURE_MODULES))
+def test_pure_modules_import_only_pure_code(module: str) -> None:
+    imported = [name for name, _ in _imports(module)]
+    offending = [name for name in imported if name.split(".")[0] in IO_LIBRARIES]
+    offending += [name for name in imported if name.startswith("kgrz_mailbot.") and name in MODULES
+                  and _folder(name) not in PURE and name not in PURE_MODULES]
     assert offending == []
 
 
