@@ -29,6 +29,7 @@ class Schedule:
     @property
     def sessions(self) -> AoT:
         if "session" not in self.document:
+            self.document.add(tomlkit.nl())  # a blank line between the last table and the first session
             self.document.append("session", tomlkit.aot())
         sessions = self.document["session"]
         assert isinstance(sessions, AoT)

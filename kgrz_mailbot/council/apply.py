@@ -62,7 +62,7 @@ def apply_plan(app: App, plan: SyncPlan) -> list[str]:
             if isinstance(change, Move):
                 council.move_session(db, plan.committee, change.day, change.new_day)
             elif isinstance(change, Remove):
-                told = cancel_session(app, db, _session(app, plan.committee, change), change.reason)
+                told = cancel_session(app, db, _session(app, plan.committee, change), change.meeting.deleted)
                 if told:
                     notes.append(f"  {change.day:%d.%m.%Y}: Absage an {told} angefragte Projektleitungen und die "
                                  "Werkleitung")

@@ -26,11 +26,12 @@ def asked(db: DbSession, sid: int) -> list[RequestRef]:
     return [r for r in requests.requests_of_session(db, sid) if mailrows.request_was_sent(db, r.id)]
 
 
-def cancel_session(app: App, db: DbSession, session: Session, reason: str) -> int:
+def cancel_session(app: App, db: DbSession, session: Session, deleted: bool) -> int:
     """Mark the session cancelled and queue the notices; returns how many leads are told (0: none was asked)."""
     now = app.clock.now()
     sid = session_id(db, session)
     refs = asked(db, sid)
+    reason = "aus dem Ratsinformationssystem gelöscht worden" if deleted else "laut Ratsinformationssystem abgesagt"
     mark_cancelled(db, sid, now, note=f"{reason}; {len(refs)} Projektleitungen benachrichtigt")
     if not refs:
         return 0

@@ -108,7 +108,7 @@ class Service:
         log.info("Signal %s: beende nach dem laufenden Durchgang", signum)
         self.scheduler.shutdown(wait=True)
 
-    def serve(self) -> None:
+    def schedule_jobs(self) -> None:
         self.scheduler.add_job(self.reconcile, "interval", minutes=self.app.config.timeline.poll_minutes,
                                id=JOB_ID, replace_existing=True, coalesce=True, max_instances=1,
                                misfire_grace_time=None, next_run_time=SystemClock().now())
@@ -120,6 +120,9 @@ class Service:
         self.scheduler.add_job(self.sync, "cron", hour=sync_at.hour, minute=sync_at.minute, id="sessions-sync",
                                replace_existing=True, coalesce=True, max_instances=1, misfire_grace_time=None,
                                next_run_time=SystemClock().now())
+
+    def serve(self) -> None:
+        self.schedule_jobs()
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         log.info("kgrz-mailbot läuft: Abruf alle %s Minuten", self.app.config.timeline.poll_minutes)
