@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 
 from kgrz_mailbot.config.addresses import is_address, parse_person
+from kgrz_mailbot.config.graph_section import graph_problems
 from kgrz_mailbot.config.settings import (
     Config,
     CouncilSource,
     ExchangeSettings,
+    GraphSettings,
     MailSettings,
     OrganisationSettings,
     ReportSettings,
@@ -25,7 +27,7 @@ from kgrz_mailbot.config.sources import council_source
 from kgrz_mailbot.domain.model import Committee, Person, Project, Session
 from kgrz_mailbot.errors import ConfigError
 
-TRANSPORTS = ("maildir", "exchange")
+TRANSPORTS = ("maildir", "exchange", "graph")
 EXCHANGE_AUTH = ("ntlm", "basic", "oauth2")
 EXCHANGE_VERSIONS = ("2013", "2016", "2019", "o365")
 PROJECT_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -149,14 +151,32 @@ def _mail(directory: Path, data: dict[str, Any], problems: Problems) -> MailSett
     elif transport == "exchange":
         problems.add("settings.toml", "[mail.exchange]",
                      "fehlt, obwohl transport = \"exchange\" gesetzt ist. Bitte endpoint und auth angeben.")
+    graph = None
+    if "graph" in data:
+        graph = _graph(directory, data["graph"], problems)
+    elif transport == "graph":
+        problems.add("settings.toml", "[mail.graph]", "fehlt, obwohl transport = \"graph\" gesetzt ist. Bitte "
+                     "tenant_id, client_id und client_secret_env oder certificate angeben (siehe docs/graph.md).")
     path = resolve(directory, data.get("maildir", {}).get("path", "var/mail"))
     answers = data.get("answers_per_hour", MailSettings.answers_per_hour)
     if answers < 1:
         problems.add("settings.toml", "[mail] answers_per_hour",
                      f"muss mindestens 1 sein (eingetragen: {answers}); Standard ist {MailSettings.answers_per_hour}.")
     return MailSettings(transport=transport, address=data["address"].lower(), maildir_path=path,
-                        exchange=exchange, maildir_authserv_id=data.get("maildir", {}).get("authserv_id"),
-                        answers_per_hour=answers)
+                        exchange=exchange, graph=graph,
+                        maildir_authserv_id=data.get("maildir", {}).get("authserv_id"), answers_per_hour=answers)
+
+
+def _graph(directory: Path, data: dict[str, Any], problems: Problems) -> GraphSettings:
+    for where, message in graph_problems(data):
+        problems.add("settings.toml", where, message)
+    values = {k: v for k, v in data.items() if k not in ("ca_bundle", "certificate")}
+    values["authority"] = str(data.get("authority", GraphSettings.authority)).rstrip("/")
+    values["graph_url"] = str(data.get("graph_url", GraphSettings.graph_url)).rstrip("/")
+    for key in ("ca_bundle", "certificate"):
+        if key in data:
+            values[key] = resolve(directory, data[key])
+    return GraphSettings(**values)
 
 
 def _exchange(directory: Path, data: dict[str, Any], problems: Problems) -> ExchangeSettings:

@@ -32,6 +32,11 @@ SCHEMA: dict[str, dict[str, Any]] = {
                 "client_id": str, "client_secret_env": str, "token_url": str, "timeout_seconds": int,
                 "max_wait_seconds": int,
             },
+            "graph": {
+                "!tenant_id": str, "!client_id": str, "client_secret_env": str, "certificate": str,
+                "certificate_password_env": str, "authority": str, "graph_url": str, "ca_bundle": str,
+                "processed_folder": str, "failed_folder": str, "timeout_seconds": int, "max_wait_seconds": int,
+            },
         },
         "storage": {"url": str},
         "report": {"output": str, "vorlage_number": str, "unterrichtung": str, "templates": str},

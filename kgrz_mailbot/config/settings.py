@@ -30,11 +30,34 @@ class ExchangeSettings:
 
 
 @dataclass(frozen=True)
+class GraphSettings:
+    """``[mail.graph]``: Exchange Online through Microsoft Graph, app-only (client credentials).
+
+    The mailbox is ``[mail] address``; the app proves itself with a secret (named by its environment variable)
+    or a certificate (PEM file with key and certificate). Defaults reach the Microsoft global cloud.
+    """
+
+    tenant_id: str
+    client_id: str
+    client_secret_env: str | None = None
+    certificate: Path | None = None  # PEM: private key and certificate
+    certificate_password_env: str | None = None
+    authority: str = "https://login.microsoftonline.com"  # token endpoint: <authority>/<tenant_id>/oauth2/v2.0/token
+    graph_url: str = "https://graph.microsoft.com/v1.0"
+    ca_bundle: Path | None = None
+    processed_folder: str = "Verarbeitet"
+    failed_folder: str = "Fehlgeschlagen"
+    timeout_seconds: int = 60
+    max_wait_seconds: int = 120  # total wait for throttling (Retry-After) within one tick
+
+
+@dataclass(frozen=True)
 class MailSettings:
     transport: str
     address: str
     maildir_path: Path
     exchange: ExchangeSettings | None = None
+    graph: GraphSettings | None = None
     maildir_authserv_id: str | None = None  # trust Authentication-Results of this server only
     answers_per_hour: int = 10  # answers of any kind to one sender per hour; the excess is held (inbox/limits.py)
 

@@ -29,7 +29,9 @@ class Match:
 def match_request(app: App, db: DbSession, u: Understanding, sender: str | None) -> Match | None:
     """In order: In-Reply-To/References, token in the subject, token in the body, the sender's one open request."""
     ids = [*u.facts.in_reply_to, *reversed(u.facts.references)]
-    rows = {r.message_id: r for r in mailrows.outgoing_by_message_ids(db, ids)}
+    # a reply quotes the Message-ID its sender saw: ours, or the one the server gave the mail (Graph)
+    rows = {key: r for r in mailrows.outgoing_by_message_ids(db, ids) for key in (r.message_id, r.server_message_id)
+            if key}
     for message_id in ids:
         row = rows.get(message_id)
         if row is not None and row.status_request_id is not None:

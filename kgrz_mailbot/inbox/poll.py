@@ -51,6 +51,7 @@ def quick_message_id(raw: bytes) -> str | None:
 def process_inbox(app: App) -> PollResult:
     result = PollResult()
     result.fetched = _store_new(app)
+    relay.read_back(app)  # the Message-IDs the server gave our sent mails, before replies quoting them are matched
     with app.store.read() as db:
         pending = mailrows.stored_inbound_ids(db)
     for start in range(0, len(pending), INTERPRET_BATCH):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from kgrz_mailbot.crashpoints import crashpoint
-from kgrz_mailbot.storage import mailrows
+from kgrz_mailbot.storage import mailrows, sentids
 
 if TYPE_CHECKING:
     from kgrz_mailbot.app import App
@@ -36,9 +37,14 @@ def recover(app: App) -> int:
 
 
 def _settle(app: App, outbound_id: int, message_id: str, error: str | None) -> str:
-    """Decide an uncertain send by the sent folder; stays ``sending`` if even that cannot be asked."""
+    """Decide an uncertain send by the sent folder; stays ``sending`` if even that cannot be asked.
+
+    A transport that recorded a handle before sending (Graph: the draft) is asked about that very item.
+    """
+    with app.store.read() as db:
+        ref = sentids.refs_of(db, [outbound_id]).get(outbound_id)
     try:
-        found = app.transport.was_sent(message_id)
+        found = app.transport.was_sent(message_id) if ref is None else app.transport.was_sent(message_id, ref=ref)
     except Exception as exc:  # transport down: decide on a later tick
         log.warning("outbox cannot check %s yet: %s", message_id, exc)
         return "sending"
@@ -65,8 +71,13 @@ def flush(app: App) -> FlushResult:
         if not batch:
             return result
         crashpoint("after-claim")
+        with app.store.read() as db:
+            refs = sentids.refs_of(db, [row[0] for row in batch])
         try:
-            outcomes: list[Exception | None] = app.transport.send_many([(raw, mid, to) for _, mid, raw, to, _ in batch])
+            outcomes: list[Exception | None] = app.transport.send_many(
+                [(raw, mid, to) for _, mid, raw, to, _ in batch],
+                refs={mid: refs[i] for i, mid, _, _, _ in batch if i in refs},
+                record=lambda staged: _record(app, staged))
         except Exception as exc:  # the whole batch failed: each row is settled by the sent folder
             log.error("sending %s mails failed: %s", len(batch), exc)
             outcomes = [exc] * len(batch)
@@ -84,6 +95,43 @@ def flush(app: App) -> FlushResult:
             result.failed += state in ("pending", "sending")
         if len(sent) < len(batch):
             return result  # something is wrong with the transport: the rest waits for the next tick
+
+
+def _record(app: App, staged: mailrows.Staged) -> None:
+    """The transport's handles of mails it is about to send, committed before it sends them (Graph: drafts)."""
+    with app.store.write() as db:
+        sentids.record_refs(db, staged)
+    crashpoint("after-stage")
+
+
+READBACK_GIVE_UP = timedelta(days=1)
+
+
+def read_back(app: App) -> int:
+    """Learn the Message-IDs the server gave our sent mails (Graph), so replies quoting them match.
+
+    Runs before a poll interprets replies. A sent copy not found within a day is given up on: the subject
+    token and our own Message-ID still match replies, and nothing depends on the transport's handle.
+    """
+    with app.store.read() as db:
+        waiting = sentids.awaiting_readback(db)
+    if not waiting:
+        return 0
+    try:
+        found = app.transport.sent_message_ids([ref for _, _, ref, _ in waiting])
+    except Exception as exc:  # the next poll tries again
+        log.warning("outbox cannot read back sent copies yet: %s", exc)
+        return 0
+    now = app.clock.now()
+    settled = 0
+    with app.store.write() as db:
+        for outbound_id, message_id, ref, sent_at in waiting:
+            if ref in found or (sent_at is not None and now - sent_at > READBACK_GIVE_UP):
+                sentids.read_back(db, outbound_id, message_id, found.get(ref))
+                settled += 1
+                if found.get(ref) and found[ref] != message_id:
+                    log.info("sent %s went out as %s", message_id, found[ref])
+    return settled
 
 
 def _describe(business_key: str) -> str:

@@ -12,6 +12,9 @@ from sqlmodel import col, select
 from kgrz_mailbot.storage.db import insert_ignore
 from kgrz_mailbot.storage.tables import InboundMailRow, OutboundMailRow
 
+#: ``(message_id, transport reference, server Message-ID)`` a transport records before sending (see sentids)
+Staged = list[tuple[str, str, str | None]]
+
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -209,11 +212,14 @@ class SentRef:
     kind: str
     business_key: str
     status_request_id: int | None
+    server_message_id: str | None = None  # the Message-ID the server gave the mail instead of ours (Graph)
 
 
 _SENT_REFS = sa.select(
-    OutboundMailRow.message_id, OutboundMailRow.kind, OutboundMailRow.business_key, OutboundMailRow.status_request_id
-).where(col(OutboundMailRow.message_id).in_(sa.bindparam("ids", expanding=True)))
+    OutboundMailRow.message_id, OutboundMailRow.kind, OutboundMailRow.business_key, OutboundMailRow.status_request_id,
+    OutboundMailRow.server_message_id,
+).where(sa.or_(col(OutboundMailRow.message_id).in_(sa.bindparam("ids", expanding=True)),
+               col(OutboundMailRow.server_message_id).in_(sa.bindparam("ids", expanding=True))))
 
 
 def outgoing_by_message_ids(db: DbSession, message_ids: list[str]) -> list[SentRef]:

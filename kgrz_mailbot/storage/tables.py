@@ -167,6 +167,10 @@ class OutboundMailRow(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
     attempts: int = 0
     last_error: str | None = None
+    # Graph: the draft's immutable id, recorded before the send and dropped once the sent copy was read back
+    transport_ref: str | None = None
+    # the Message-ID the server gave the mail where it is not ours (Graph); replies may quote either
+    server_message_id: str | None = Field(default=None, index=True)
 
 
 class DraftRow(SQLModel, table=True):

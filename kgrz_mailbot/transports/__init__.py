@@ -12,7 +12,12 @@ __all__ = ["Disposition", "InboundMail", "Mailbox", "open_transport"]
 
 
 def open_transport(settings: MailSettings, environ: Mapping[str, str] | None = None) -> Mailbox:
-    """The configured Mailbox; Exchange is imported lazily so Maildir users need no EWS stack loaded."""
+    """The configured Mailbox; server transports are imported lazily so Maildir users load no EWS or Graph stack."""
+    if settings.transport == "graph":
+        from kgrz_mailbot.transports.graph.transport import GraphMailbox  # noqa: PLC0415
+
+        assert settings.graph is not None
+        return GraphMailbox(settings.graph, settings.address, os.environ if environ is None else environ)
     if settings.transport == "exchange":
         from kgrz_mailbot.transports.ews.transport import ExchangeMailbox  # noqa: PLC0415
 

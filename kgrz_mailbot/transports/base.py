@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import enum
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+
+#: ``(message_id, transport reference, Message-ID the server gave the mail or None)`` of messages about to be sent
+Staged = list[tuple[str, str, str | None]]
 
 
 class Disposition(enum.StrEnum):
@@ -32,7 +35,7 @@ class InboundMail:
 
 
 class Mailbox(ABC):
-    """The bot's mailbox. Implementations: Maildir (embedded default), Exchange (EWS)."""
+    """The bot's mailbox. Implementations: Maildir (embedded default), Exchange (EWS), Exchange Online (Graph)."""
 
     #: short name used in transport identities (``maildir:<key>``)
     name: str = "mailbox"
@@ -54,11 +57,16 @@ class Mailbox(ABC):
     def send(self, raw: bytes, *, message_id: str, recipients: Sequence[str]) -> None:
         """Send one complete message whose ``Message-ID`` header is ``message_id``."""
 
-    def send_many(self, messages: Sequence[tuple[bytes, str, Sequence[str]]]) -> list[Exception | None]:
+    def send_many(self, messages: Sequence[tuple[bytes, str, Sequence[str]]], *,
+                  refs: Mapping[str, str] | None = None,
+                  record: Callable[[Staged], None] | None = None) -> list[Exception | None]:
         """Send ``(raw, message_id, recipients)`` triples; one entry per message, None when it was accepted.
 
         A failure of the whole batch raises; then none of it is known to be sent and the outbox asks
         ``was_sent`` per message. Transports with a bulk operation (EWS CreateItem) override this.
+        A transport that needs a server-side handle to answer ``was_sent`` (Graph: the draft's immutable id)
+        hands it to ``record`` before it sends, and takes it back in ``refs`` (message_id → reference) for
+        messages staged earlier; the others ignore both.
         """
         results: list[Exception | None] = []
         for raw, message_id, recipients in messages:
@@ -71,8 +79,13 @@ class Mailbox(ABC):
         return results
 
     @abstractmethod
-    def was_sent(self, message_id: str) -> bool | None:
-        """Whether the sent folder holds ``message_id``; ``None`` when the transport cannot tell."""
+    def was_sent(self, message_id: str, ref: str | None = None) -> bool | None:
+        """Whether ``message_id`` went out (``ref``: what ``record`` got for it); ``None`` when it cannot tell."""
+
+    def sent_message_ids(self, refs: Sequence[str]) -> dict[str, str | None]:
+        """The Message-ID recipients saw, per reference of a sent message, where the server may have given one
+        of its own (Graph); None for a reference that no longer resolves. Transports that keep ours: empty."""
+        return {}
 
     def close(self) -> None:  # noqa: B027 - optional hook, most transports hold nothing open
         """Release connections."""

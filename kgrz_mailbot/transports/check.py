@@ -17,7 +17,23 @@ def check_connection(config: Config, environ: Mapping[str, str]) -> list[Result]
     if config.mail.transport == "exchange":
         assert config.mail.exchange is not None  # load_config rejects transport = "exchange" without the section
         return _check_exchange(config, environ)
+    if config.mail.transport == "graph":
+        return _check_graph(config, environ)
     return check_maildir(config.mail.maildir_path)
+
+
+def _check_graph(config: Config, environ: Mapping[str, str]) -> list[Result]:
+    from kgrz_mailbot.transports.graph.transport import GraphMailbox  # noqa: PLC0415 - Graph stack only when needed
+
+    assert config.mail.graph is not None  # load_config rejects transport = "graph" without the section
+    try:
+        box = GraphMailbox(config.mail.graph, config.mail.address, environ)
+    except TransportError as e:  # missing variable, unreadable certificate or CA file
+        return [(False, f"Anmeldung bei Microsoft Entra ID nicht möglich: {e}")]
+    try:
+        return box.diagnose()
+    finally:
+        box.close()
 
 
 def _check_exchange(config: Config, environ: Mapping[str, str]) -> list[Result]:
@@ -36,6 +52,10 @@ def _check_exchange(config: Config, environ: Mapping[str, str]) -> list[Result]:
 
 def problems(config: Config, environ: Mapping[str, str]) -> list[str]:
     """Transport problems ``check`` reports beyond the TOML checks; entries starting with WARNING are advice."""
+    if config.mail.transport == "graph":
+        from kgrz_mailbot.transports.graph.problems import graph_problems  # noqa: PLC0415 - Graph stack when needed
+
+        return graph_problems(config, environ)
     problems = exchange_problems(config, environ)
     if config.mail.transport == "maildir" and (warning := trust_warning(config.mail.maildir_authserv_id)):
         problems.append(WARNING + warning)

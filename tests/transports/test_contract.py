@@ -1,4 +1,5 @@
-"""The Mailbox contract, one suite over every transport (Maildir on disk, Exchange against the EWS test server)."""
+"""The Mailbox contract, one suite over every transport: Maildir on disk, Exchange (EWS) and Exchange Online (Graph)
+against their test servers."""
 
 from __future__ import annotations
 

@@ -158,7 +158,8 @@ class ExchangeMailbox(Mailbox):
             raise error
         log.info("sent %s via EWS", message_id)
 
-    def send_many(self, messages: Sequence[tuple[bytes, str, Sequence[str]]]) -> list[Exception | None]:
+    def send_many(self, messages: Sequence[tuple[bytes, str, Sequence[str]]], *, refs: Any = None,
+                  record: Any = None) -> list[Exception | None]:
         """Send (raw, message_id, recipients) triples with one CreateItem SendAndSaveCopy per 100.
 
         Returns one entry per message: None when Exchange accepted it, else a German TransportError for that
@@ -190,8 +191,8 @@ class ExchangeMailbox(Mailbox):
         extra = [EwsMailbox(email_address=r) for r in recipients if r.lower() not in in_headers]
         return Message(account=self._account, mime_content=raw, bcc_recipients=extra or None)
 
-    def was_sent(self, message_id: str) -> bool | None:
-        """See Mailbox. Searches Sent Items by InternetMessageId (one FindItem)."""
+    def was_sent(self, message_id: str, ref: str | None = None) -> bool | None:
+        """See Mailbox. Searches Sent Items by InternetMessageId (one FindItem); EWS keeps our Message-ID."""
         with self._mapped("Gesendete Elemente durchsuchen"):
             return self._account.sent.filter(message_id=message_id).exists()
 

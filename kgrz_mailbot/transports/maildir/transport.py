@@ -92,7 +92,7 @@ class MaildirMailbox(Mailbox):
         crashpoint("mid-send")
         os.replace(tmp, self.sent / "new" / name)
 
-    def was_sent(self, message_id: str) -> bool:
+    def was_sent(self, message_id: str, ref: str | None = None) -> bool:
         """See Mailbox."""
         name = sent_name(message_id)
         if (self.sent / "new" / name).exists():

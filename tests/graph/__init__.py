@@ -1,0 +1,1 @@
+"""Microsoft Graph: a protocol-level test server and the Graph transport tests."""

@@ -1,0 +1,69 @@
+"""The command line works unchanged with ``transport = "graph"``; ``check`` and ``check --connect`` know Graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kgrz_mailbot.cli.main import main
+
+from .conftest import SECRET_ENV
+from .server import GraphTestServer, running
+
+
+@pytest.fixture
+def graph(config_dir: Path) -> Iterator[GraphTestServer]:
+    with running(address="projektstatus@koblenz.example") as server:
+        yield server
+
+
+@pytest.fixture
+def graph_config(config_dir: Path, graph: GraphTestServer, monkeypatch: pytest.MonkeyPatch) -> Path:
+    settings = config_dir / "settings.toml"
+    text = settings.read_text(encoding="utf-8").replace('transport = "maildir"', 'transport = "graph"')
+    text += (f'\n[mail.graph]\ntenant_id = "{graph.tenant}"\nclient_id = "{graph.client_id}"\n'
+             f'client_secret_env = "{SECRET_ENV}"\nauthority = "{graph.authority}"\ngraph_url = "{graph.graph_url}"\n'
+             f'ca_bundle = "{graph.ca_file}"\nmax_wait_seconds = 2\n')
+    settings.write_text(text, encoding="utf-8")
+    monkeypatch.setenv(SECRET_ENV, graph.secret)
+    return config_dir
+
+
+def run(config_dir: Path, *args: str) -> int:
+    return main([args[0], "--config", str(config_dir), *args[1:]])
+
+
+def test_send_requests_tick_compile_and_status_run_on_graph(
+    graph_config: Path, graph: GraphTestServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(graph_config, "send-requests", "--session", "2018-09-19", "--now", "2018-08-29T08:00") == 0
+    assert len(graph.sent) == 6
+    assert run(graph_config, "send-requests", "--session", "2018-09-19", "--now", "2018-08-29T09:00") == 0
+    assert len(graph.sent) == 6  # nothing twice
+    assert run(graph_config, "poll", "--now", "2018-08-30T09:00") == 0
+    assert run(graph_config, "tick", "--now", "2018-09-05T08:00") == 0
+    assert len(graph.sent) == 12  # the first reminder to all six
+    assert run(graph_config, "compile", "--session", "2018-09-19", "--send", "--now", "2018-09-11T08:00") == 0
+    assert len(graph.sent) == 13
+    capsys.readouterr()
+    assert run(graph_config, "status", "--session", "2018-09-19", "--json") == 0
+    assert '"reminders": 1' in capsys.readouterr().out
+    assert graph.without_immutable == 0  # every request asked for immutable ids
+
+
+def test_check_and_check_connect_report_every_step(graph_config: Path, graph: GraphTestServer,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(graph_config, "check") == 0
+    assert run(graph_config, "check", "--connect") == 0
+    out = capsys.readouterr().out
+    for line in ("[ok] Anmeldung bei Microsoft Entra ID (Token): in Ordnung",
+                 "[ok] Zugriff auf das Postfach projektstatus@koblenz.example: in Ordnung "
+                 "(0 Nachrichten im Posteingang)",
+                 "[ok] Ordner „Verarbeitet“ im Posteingang: in Ordnung (neu angelegt)",
+                 "[ok] Senden erlaubt (Application Mail.Send): in Ordnung (Probe ohne Empfänger abgewiesen wie "
+                 "erwartet, nichts versendet)",
+                 "[ok] Probe-Entwurf gelöscht: in Ordnung"):
+        assert line in out
+    assert graph.sent == [] and graph.box.items == {}  # nobody was mailed, no probe left behind
