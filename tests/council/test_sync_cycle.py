@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,57 @@ def test_a_source_problem_is_a_german_error_and_changes_nothing(sync: Sync, sync
     assert "Ähnlich: „Werkausschuss KGRZ“" in out
     assert path.read_text() == before
 
+
+
+def test_a_crash_between_the_database_and_schedule_toml_repeats_nothing(
+    sync: Sync, synced_config: Path, world: World
+) -> None:
+    """The notices were queued and the session marked, then the process died before schedule.toml was written."""
+    from kgrz_mailbot.council.notice import cancel_session  # noqa: PLC0415
+    from kgrz_mailbot.outbox import relay  # noqa: PLC0415
+
+    sync("2027-02-01T06:00")
+    ticked(synced_config, ["2027-05-26"]).close()
+    app = ticked(synced_config, ["2027-05-27"])
+    with app.store.write() as db:  # the first half of applying the cancellation, as apply_plan does it
+        cancel_session(app, db, app.session(date(2027, 6, 16)), deleted=False)
+    relay.flush(app)
+    app.close()
+    assert "2027-06-16" in (synced_config / "schedule.toml").read_text()  # the file still has the session
+    app = ticked(synced_config, ["2027-06-02", "2027-06-04"])  # its reminder days: tick leaves it alone
+    assert subjects(app, "Erinnerung") == []
+    app.close()
+    world.meetings[102].cancelled = True
+    world.meetings[102].modified = at("2027-05-27T09:00")
+    code, out = sync("2027-06-05T06:00")  # the next sync finds the same difference and finishes it
+    assert "  - 16.06.2027 entfernt (abgesagt)" in out
+    assert "2027-06-16" not in (synced_config / "schedule.toml").read_text()
+    app = ticked(synced_config, ["2027-06-07", "2027-06-08"])
+    try:
+        assert len(subjects(app, "Sitzung abgesagt")) == 7  # each notice once
+        june = [s for s in subjects(app, "") if "16.06.2027" in s]
+        assert [s for s in june if not s.startswith(("Statusabfrage", "Sitzung abgesagt"))] == []
+    finally:
+        app.close()
+
+
+def test_a_cancelled_meeting_set_again_comes_back_and_its_cycle_goes_on(
+    sync: Sync, synced_config: Path, world: World
+) -> None:
+    sync("2027-02-01T06:00")
+    ticked(synced_config, ["2027-05-26"]).close()
+    world.meetings[102].cancelled = True
+    world.meetings[102].modified = at("2027-05-27T09:00")
+    sync("2027-05-28T06:00")
+    world.meetings[102].cancelled = False
+    world.meetings[102].modified = at("2027-05-28T15:00")
+    code, out = sync("2027-05-29T06:00")
+    assert "  + 16.06.2027 neu eingetragen: 13. Sitzung des Werkausschusses KGRZ" in out
+    assert "  16.06.2027: war abgesagt und ist wieder angesetzt; bereits angefragte Projektleitungen werden nicht " \
+           "erneut angefragt" in out
+    app = ticked(synced_config, ["2027-05-29", "2027-06-02"])
+    try:
+        assert len(subjects(app, "Statusabfrage")) == 6  # asked once, in May
+        assert len([s for s in subjects(app, "Erinnerung") if "16.06.2027" in s]) == 6
+    finally:
+        app.close()
