@@ -72,11 +72,12 @@ class App:
 
 
 def build_app(config: Config, clock: Clock | None = None, transport: Mailbox | None = None) -> App:
+    clock = clock or SystemClock()
     store = Store(config.storage_url)
-    store.sync_config(config)
+    store.sync_config(config, clock.now())
     return App(
         config=config,
-        clock=clock or SystemClock(),
+        clock=clock,
         store=store,
         transport=transport or open_transport(config.mail),
         renderer=Renderer(config.templates_dir),

@@ -55,10 +55,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_tick(args: argparse.Namespace) -> int:
     from kgrz_mailbot.jobs.tick import tick  # noqa: PLC0415
+    from kgrz_mailbot.views.plan import done_label  # noqa: PLC0415
 
     result = tick(open_app(args))
     print(f"Postfach: {result.poll.summary()}")
-    print("Erledigt: " + (", ".join(result.done) or "nichts fällig"))
+    print("Erledigt: " + (", ".join(done_label(key) for key in result.done) or "nichts fällig"))
     return 0
 
 
@@ -116,6 +117,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def cmd_session(args: argparse.Namespace) -> int:
     from kgrz_mailbot.config.schedule_edit import add_session, move_session, remove_session  # noqa: PLC0415
+    from kgrz_mailbot.jobs.rescheduled import tell_new_deadlines  # noqa: PLC0415
     from kgrz_mailbot.jobs.tick import plan_rows  # noqa: PLC0415
     from kgrz_mailbot.views.plan import plan_text  # noqa: PLC0415
 
@@ -133,6 +135,11 @@ def cmd_session(args: argparse.Namespace) -> int:
     rows = [r for r in plan_rows(app) if r.action.session.date == day]
     print(f"Sitzung am {day:%d.%m.%Y} {said}. Neuer Zeitplan:")
     print(plan_text(app, rows), end="")
+    if args.action == "move":
+        told = tell_new_deadlines(app)
+        if told.queued:
+            print(f"Die neue Frist ging an die bereits angefragten Projektleitungen ({len(told.queued)}): "
+                  f"{', '.join(told.queued)}.")
     return 0
 
 

@@ -31,7 +31,7 @@ class ActionResult:
     sent: int = 0
 
 
-def _session_key(session: Session) -> str:
+def session_key(session: Session) -> str:
     return f"{session.committee}/{session.date.isoformat()}"
 
 
@@ -52,7 +52,7 @@ def send_requests(app: App, session: Session, action_key: str = "request") -> Ac
         sid = session_id(db, session)
         for project in app.config.active_projects:
             ref = requests.ensure_request(db, sid, project_id(db, project.key), now, new_token)
-            key = f"{_session_key(session)}/{project.key}/request/0"
+            key = f"{session_key(session)}/{project.key}/request/0"
             # the request of a moved session went out under its old date: still sent, never again
             if mailrows.outgoing_exists(db, key) or mailrows.request_was_sent(db, ref.id):
                 continue
@@ -84,7 +84,7 @@ def send_reminders(app: App, session: Session, seq: int, covers: tuple[str, ...]
         answered = requests.answers_of_session(db, sid)
         for ref in requests.requests_of_session(db, sid):
             project = app.config.project(ref.project_key)
-            key = f"{_session_key(session)}/{ref.project_key}/reminder/{seq}"
+            key = f"{session_key(session)}/{ref.project_key}/reminder/{seq}"
             if project is None or not project.active or ref.project_key in answered:
                 continue
             if not mailrows.request_was_sent(db, ref.id) or mailrows.outgoing_exists(db, key):
@@ -93,7 +93,7 @@ def send_reminders(app: App, session: Session, seq: int, covers: tuple[str, ...]
                 "greeting_name": letters.greeting(project.lead.name), "project_title": project.title,
                 "form": render_form(None), "missing_optional": "", "earlier_problems": _last_problems(db, ref.id),
             }
-            thread = [r.message_id for r in _thread(db, ref.id)]
+            thread = [r.message_id for r in request_thread(db, ref.id)]
             mail = letters.build(
                 app, business_key=key, kind="reminder", to=[(project.lead.name, project.lead.address)],
                 cc=[(d.name, d.address) for d in project.deputies],
@@ -110,7 +110,7 @@ def send_reminders(app: App, session: Session, seq: int, covers: tuple[str, ...]
     return result
 
 
-def _thread(db: DbSession, request_id: int) -> list[mailrows.OutboundMailRow]:
+def request_thread(db: DbSession, request_id: int) -> list[mailrows.OutboundMailRow]:
     rows = mailrows.outbox_rows_of_request(db, request_id)
     return [r for r in rows if r.kind in ("request", "reminder")]
 
@@ -129,7 +129,7 @@ def escalate(app: App, session: Session) -> ActionResult:
         answered = requests.answers_of_session(db, sid)
         refs = {r.project_key: r for r in requests.requests_of_session(db, sid)}
         missing = [p for p in app.config.active_projects if p.key not in answered]
-        key = f"{_session_key(session)}/deadline/0"
+        key = f"{session_key(session)}/deadline/0"
         if missing and not mailrows.outgoing_exists(db, key):
             items = [_missing_item(app, db, project, refs.get(project.key), now) for project in missing]
             context = letters.base_context(app, session) | {

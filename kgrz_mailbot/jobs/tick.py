@@ -12,6 +12,7 @@ from kgrz_mailbot.domain.timeline import PlannedAction
 from kgrz_mailbot.inbox.poll import PollResult, process_inbox
 from kgrz_mailbot.jobs.drafts import compile_draft
 from kgrz_mailbot.jobs.requests import escalate, send_reminders, send_requests
+from kgrz_mailbot.jobs.rescheduled import tell_new_deadlines
 from kgrz_mailbot.storage import drafts, requests
 from kgrz_mailbot.storage.council import CANCELLED
 from kgrz_mailbot.storage.store import session_id
@@ -67,6 +68,8 @@ def tick(app: App) -> TickResult:
             log.info("tick skipped: another instance is ticking")
             return TickResult(poll=PollResult(), skipped=True)
         result = TickResult(poll=process_inbox(app))
+        if tell_new_deadlines(app).queued:
+            result.done.append("rescheduled")
         for session in app.config.sessions:
             if not session_over(app, session):
                 result.done += _tick_session(app, session)

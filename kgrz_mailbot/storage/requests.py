@@ -94,6 +94,17 @@ def action_notes(db: DbSession, sid: int) -> dict[str, str]:
     return {r.action: r.note for r in rows}
 
 
+MOVED = "moved-from-"  # the action noted on a session whose date changed: moved-from-2018-09-19
+
+
+def moved_from(db: DbSession, sid: int) -> list[date]:
+    """The dates the session had before it was moved (oldest move first)."""
+    query = select(SessionActionRow).where(SessionActionRow.session_id == sid,
+                                           col(SessionActionRow.action).startswith(MOVED))
+    rows = sorted(db.exec(query).all(), key=lambda r: r.done_at)
+    return [date.fromisoformat(r.action.removeprefix(MOVED)) for r in rows]
+
+
 def mark_action(db: DbSession, sid: int, action: str, now: datetime, note: str = "") -> None:
     insert_ignore(db, SessionActionRow, {"session_id": sid, "action": action, "done_at": now, "note": note})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session as DbSession
@@ -15,6 +15,7 @@ from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.domain.model import Committee, Project, Session
 from kgrz_mailbot.storage.council import CANCELLED
 from kgrz_mailbot.storage.db import create_db_engine, serialise, upgrade_schema
+from kgrz_mailbot.storage.requests import MOVED
 from kgrz_mailbot.storage.tables import (
     CommitteeRow,
     PersonRow,
@@ -74,8 +75,9 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
-    def sync_config(self, config: Config) -> None:
-        """Mirror committees, sessions, projects and people of the config (config is the truth)."""
+    def sync_config(self, config: Config, now: datetime) -> None:
+        """Mirror committees, sessions, projects and people of the config (config is the truth); a moved
+        session is noted as its action ``moved-from-<old date>`` (``jobs/rescheduled.py`` tells the leads)."""
         with self.write() as db:
             serialise(db.connection())
             committees = {c.key: _upsert_committee(db, c) for c in config.committees}
@@ -87,7 +89,9 @@ class Store:
             for committee_id, day in sorted(wanted):
                 moved = _moved_from(db, [r for r in rows if r.committee_id == committee_id and not r.configured], day)
                 if moved is not None:
-                    log.info("session moved committee_id=%s %s -> %s", committee_id, moved.date, day)
+                    log.info("Sitzung verschoben: %s → %s", moved.date, day)
+                    db.add(SessionActionRow(session_id=moved.id, action=f"{MOVED}{moved.date.isoformat()}",
+                                            done_at=now, note=f"verschoben auf {day:%d.%m.%Y}"))
                     moved.date, moved.configured = day, True
                 else:
                     db.add(SessionRow(committee_id=committee_id, date=day))

@@ -12,6 +12,14 @@ if TYPE_CHECKING:
     from kgrz_mailbot.app import App
 
 STATE_LABELS = {"done": "erledigt", "due": "fällig", "upcoming": "geplant"}
+DONE_LABELS = {"request": "Statusabfragen", "reminder": "{}. Erinnerung", "deadline": "Fristmeldung an die Werkleitung",
+               "draft": "Entwurf", "nachtrag": "Nachtrag (Version {})", "rescheduled": "neue Frist mitgeteilt"}
+
+
+def done_label(key: str) -> str:
+    """What ``tick`` did, in German: ``reminder-2`` → „2. Erinnerung“, ``nachtrag-3`` → „Nachtrag (Version 3)“."""
+    kind, _, number = key.partition("-")
+    return DONE_LABELS.get(kind, key).format(number)
 
 
 def plan_json(app: App, rows: list[PlanRow]) -> list[dict[str, Any]]:
