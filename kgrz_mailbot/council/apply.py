@@ -60,7 +60,7 @@ def apply_plan(app: App, plan: SyncPlan) -> list[str]:
     with app.store.write() as db:
         for change in plan.changes:
             if isinstance(change, Move):
-                council.move_session(db, plan.committee, change.day, change.new_day)
+                council.move_session(db, plan.committee, change.day, change.new_day, app.clock.now())
             elif isinstance(change, Remove):
                 told = cancel_session(app, db, _session(app, plan.committee, change), change.meeting.deleted)
                 if told:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
+from kgrz_mailbot.storage.requests import note_move
 from kgrz_mailbot.storage.tables import (
     CommitteeRow,
     CouncilSyncRow,
@@ -63,7 +64,7 @@ def _has_history(db: DbSession, session_id: int) -> bool:
     return False
 
 
-def move_session(db: DbSession, committee: str, day: date, new_day: date) -> bool:
+def move_session(db: DbSession, committee: str, day: date, new_day: date, now: datetime) -> bool:
     """Give the session's row its new date, so requests already sent stay with it (never sent twice).
 
     A row already at the new date without any history (left by an earlier edit) makes way; one with history
@@ -81,6 +82,8 @@ def move_session(db: DbSession, committee: str, day: date, new_day: date) -> boo
         db.delete(target)
         db.flush()
     row.date = new_day
+    assert row.id is not None
+    note_move(db, row.id, day, new_day, now)  # the next tick tells the leads already asked the new deadline
     db.flush()
     return True
 

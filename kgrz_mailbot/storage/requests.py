@@ -97,6 +97,12 @@ def action_notes(db: DbSession, sid: int) -> dict[str, str]:
 MOVED = "moved-from-"  # the action noted on a session whose date changed: moved-from-2018-09-19
 
 
+def note_move(db: DbSession, sid: int, old: date, new: date, now: datetime) -> None:
+    """Record that the session moved from ``old`` (``jobs/rescheduled.py`` tells the leads already asked)."""
+    insert_ignore(db, SessionActionRow, {"session_id": sid, "action": f"{MOVED}{old.isoformat()}", "done_at": now,
+                                         "note": f"verschoben auf {new:%d.%m.%Y}"})
+
+
 def moved_from(db: DbSession, sid: int) -> list[date]:
     """The dates the session had before it was moved (oldest move first)."""
     query = select(SessionActionRow).where(SessionActionRow.session_id == sid,

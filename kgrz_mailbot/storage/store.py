@@ -15,7 +15,7 @@ from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.domain.model import Committee, Project, Session
 from kgrz_mailbot.storage.council import CANCELLED
 from kgrz_mailbot.storage.db import create_db_engine, serialise, upgrade_schema
-from kgrz_mailbot.storage.requests import MOVED
+from kgrz_mailbot.storage.requests import note_move
 from kgrz_mailbot.storage.tables import (
     CommitteeRow,
     PersonRow,
@@ -90,8 +90,8 @@ class Store:
                 moved = _moved_from(db, [r for r in rows if r.committee_id == committee_id and not r.configured], day)
                 if moved is not None:
                     log.info("Sitzung verschoben: %s → %s", moved.date, day)
-                    db.add(SessionActionRow(session_id=moved.id, action=f"{MOVED}{moved.date.isoformat()}",
-                                            done_at=now, note=f"verschoben auf {day:%d.%m.%Y}"))
+                    assert moved.id is not None
+                    note_move(db, moved.id, moved.date, day, now)
                     moved.date, moved.configured = day, True
                 else:
                     db.add(SessionRow(committee_id=committee_id, date=day))

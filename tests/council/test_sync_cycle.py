@@ -109,6 +109,8 @@ def test_a_session_moved_after_the_requests_is_not_asked_again_and_its_reminders
     app = ticked(synced_config, ["2027-02-26", "2027-03-03", "2027-03-05", "2027-03-10", "2027-03-12"])
     try:
         assert len(subjects(app, "Statusabfrage")) == 6  # no second request
+        told = subjects(app, "Neue Frist: Statusabfrage")  # but the leads asked hear the new deadline, once
+        assert len(told) == 6 and all("24.03.2027" in s for s in told)
         reminders = [m for m in sent_messages(app) if str(m["Subject"]).startswith("Erinnerung")]
         assert {m["Date"].datetime for m in reminders} == {at("2027-03-10T08:00"), at("2027-03-12T08:00")}
         assert all("24.03.2027" in str(m["Subject"]) for m in reminders) and len(reminders) == 12
