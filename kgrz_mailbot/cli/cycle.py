@@ -54,10 +54,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_tick(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.jobs.tick import tick  # noqa: PLC0415
+    from kgrz_mailbot.alerts.watch import watched_tick  # noqa: PLC0415
     from kgrz_mailbot.views.plan import done_label  # noqa: PLC0415
 
-    result = tick(open_app(args))
+    result = watched_tick(open_app(args))
     print(f"Postfach: {result.poll.summary()}")
     print("Erledigt: " + (", ".join(done_label(key) for key in result.done) or "nichts fällig"))
     return 0

@@ -164,7 +164,8 @@ def _mail(directory: Path, data: dict[str, Any], problems: Problems) -> MailSett
                      f"muss mindestens 1 sein (eingetragen: {answers}); Standard ist {MailSettings.answers_per_hour}.")
     return MailSettings(transport=transport, address=data["address"].lower(), maildir_path=path,
                         exchange=exchange, graph=graph,
-                        maildir_authserv_id=data.get("maildir", {}).get("authserv_id"), answers_per_hour=answers)
+                        maildir_authserv_id=data.get("maildir", {}).get("authserv_id"), answers_per_hour=answers,
+                        admin_to=_admin_to(data.get("admin_to", []), problems))
 
 
 def _graph(directory: Path, data: dict[str, Any], problems: Problems) -> GraphSettings:
@@ -177,6 +178,16 @@ def _graph(directory: Path, data: dict[str, Any], problems: Problems) -> GraphSe
         if key in data:
             values[key] = resolve(directory, data[key])
     return GraphSettings(**values)
+
+
+def _admin_to(value: str | list[Any], problems: Problems) -> tuple[str, ...]:
+    """``[mail] admin_to``: one address or a list of them; who is told when something needs a person."""
+    addresses = [value] if isinstance(value, str) else value
+    for address in addresses:
+        if not isinstance(address, str) or not is_address(address):
+            problems.add("settings.toml", "[mail] admin_to", f"„{address}“ ist keine gültige E-Mail-Adresse. "
+                         "Bitte z. B. admin_to = [\"it-betrieb@koblenz.example\"] angeben.")
+    return tuple(a.lower() for a in addresses if isinstance(a, str))
 
 
 def _exchange(directory: Path, data: dict[str, Any], problems: Problems) -> ExchangeSettings:

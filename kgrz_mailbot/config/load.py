@@ -25,6 +25,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
             "!transport": str,
             "!address": str,
             "answers_per_hour": int,
+            "admin_to": (str, list),
             "maildir": {"path": str, "authserv_id": str},
             "exchange": {
                 "!endpoint": str, "auth": str, "username_env": str, "password_env": str, "version": str,
@@ -58,7 +59,8 @@ SCHEMA: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 TYPE_NAMES = {str: "Text in Anführungszeichen", int: "ganze Zahl", bool: "true oder false", list: "Liste [ … ]",
-              date: "Datum wie 2018-09-19"}  # fmt: skip
+              date: "Datum wie 2018-09-19",
+              (str, list): "Text in Anführungszeichen oder Liste [ … ]"}  # fmt: skip
 
 
 def config_dir(explicit: str | os.PathLike[str] | None) -> Path:
@@ -147,7 +149,9 @@ def _check_keys(
             problems.add(file, loc, f"Pflichtschlüssel „{name}“ fehlt. Bitte ergänzen.")
 
 
-def _is_type(value: Any, expected: type) -> bool:
+def _is_type(value: Any, expected: type | tuple[type, ...]) -> bool:
+    if isinstance(expected, tuple):
+        return any(_is_type(value, one) for one in expected)
     if expected is int:
         return isinstance(value, int) and not isinstance(value, bool)
     if expected is date:

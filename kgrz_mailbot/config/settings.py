@@ -60,6 +60,7 @@ class MailSettings:
     graph: GraphSettings | None = None
     maildir_authserv_id: str | None = None  # trust Authentication-Results of this server only
     answers_per_hour: int = 10  # answers of any kind to one sender per hour; the excess is held (inbox/limits.py)
+    admin_to: tuple[str, ...] = ()  # who hears by mail when something needs a person (alerts/)
 
     @property
     def domain(self) -> str:

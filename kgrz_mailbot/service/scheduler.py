@@ -16,6 +16,7 @@ from types import FrameType
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from kgrz_mailbot.alerts.watch import watched_tick
 from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.clock import SystemClock
 from kgrz_mailbot.config.load import FILES, load_config
@@ -23,8 +24,8 @@ from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.council.sync import sync_sessions
 from kgrz_mailbot.errors import ConfigError
 from kgrz_mailbot.housekeeping.retention import purge
-from kgrz_mailbot.jobs.tick import tick
 from kgrz_mailbot.service.lock import ServiceLock
+from kgrz_mailbot.transports.errors import TransportError
 
 log = logging.getLogger("kgrz_mailbot.service.scheduler")
 JOB_ID = "reconcile"
@@ -72,7 +73,11 @@ class Service:
         with self.busy:
             self.reload_if_changed()
             try:
-                result = tick(self.app)
+                result = watched_tick(self.app)  # a failure is recorded as a problem and the admins hear of it
+            except TransportError as exc:  # the mail server's German reason says it all; no traceback
+                mail = self.app.config.mail
+                log.error("Mailpostfach gestört (%s, %s): %s", mail.transport, mail.address, exc)
+                return
             except Exception:  # the next tick carries on: nothing is lost, state lives in the database
                 log.exception("tick fehlgeschlagen")
                 return

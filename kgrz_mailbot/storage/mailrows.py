@@ -228,6 +228,12 @@ def outgoing_by_message_ids(db: DbSession, message_ids: list[str]) -> list[SentR
     return [SentRef(*row) for row in db.connection().execute(_SENT_REFS, {"ids": message_ids})]
 
 
+def outbox_rows_by_keys(db: DbSession, business_keys: list[str]) -> list[OutboundMailRow]:
+    if not business_keys:
+        return []
+    return list(db.exec(select(OutboundMailRow).where(col(OutboundMailRow.business_key).in_(business_keys))).all())
+
+
 def outbox_rows(db: DbSession, state: str, limit: int | None = None) -> list[OutboundMailRow]:
     query = select(OutboundMailRow).where(OutboundMailRow.state == state).order_by(OutboundMailRow.id)
     if state == "pending":  # PostgreSQL: two instances take disjoint rows and never wait for each other

@@ -201,7 +201,27 @@ class CouncilSyncRow(SQLModel, table=True):
     full_read_at: datetime = Field(sa_column=_instant())
 
 
+class ProblemRow(SQLModel, table=True):
+    """Something that needs a person (``alerts/``): open until resolved; the admins hear of it at most daily."""
+
+    __tablename__ = "problem"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True)  # "mailbox", "tick", "overdue:werkausschuss/2018-09-19" …
+    open_key: str | None = Field(default=None, unique=True)  # the key while open, NULL once resolved: one open per key
+    kind: str
+    detail: str
+    mark: str = ""  # changes when there is news worth a mail (a further mail in quarantine)
+    transport: bool = False  # the mail transport itself is the problem: the alert may not get through
+    occurrences: int = 1
+    opened_at: datetime = Field(sa_column=_instant())
+    last_seen_at: datetime = Field(sa_column=_instant())
+    resolved_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    notified_at: datetime | None = Field(default=None, sa_column=_instant(nullable=True))
+    notified_mark: str | None = None
+    resolution_notified: bool = False
+
+
 __all__ = [
-    "CommitteeRow", "CouncilSyncRow", "DraftRow", "InboundMailRow", "OutboundMailRow", "PersonRow", "ProjectRow",
+    "CommitteeRow", "CouncilSyncRow", "DraftRow", "InboundMailRow", "OutboundMailRow", "PersonRow", "ProblemRow", "ProjectRow",
     "SessionActionRow", "SessionRow", "StatusRequestRow", "StatusUpdateRow",
 ]  # fmt: skip

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from kgrz_mailbot.alerts.api import open_problems
 from kgrz_mailbot.storage import drafts, mailrows, requests
 from kgrz_mailbot.storage.store import session_id
 from kgrz_mailbot.views import attention
@@ -75,6 +76,14 @@ def status_json(app: App, session: Session, rows: list[ProjectStatus], versions:
             for r in rows
         ],
         "quarantine": quarantine_count(app),
+        "problems": [
+            {"key": p.key, "kind": p.kind.name, "title": p.kind.title, "detail": p.detail,
+             "since": p.since.astimezone(app.zone).isoformat(),
+             "last_seen": p.last_seen.astimezone(app.zone).isoformat(),
+             "occurrences": p.occurrences, "transport": p.transport,
+             "notified": p.notified_at.astimezone(app.zone).isoformat() if p.notified_at else None}
+            for p in open_problems(app)
+        ],
         "unverified_sends": unverifiable_sends(app),
         "held_answers": attention.held_answers(app),
         "drafts": [
@@ -106,8 +115,21 @@ def status_text(app: App, session: Session, rows: list[ProjectStatus], versions:
     held = quarantine_count(app)
     if held:
         lines.append(f"\n  {held} Mail(s) in Quarantäne – „kgrz-mailbot quarantine“ zeigt sie mit Grund.")
+    lines += problems_text(app)
     for d in versions:
         approval = f", freigegeben von {d.approved_by}" if d.approved_at else ""
         sent = "versandt" if d.sent_at else "nicht versandt"
         lines.append(f"\n  Entwurf Version {d.version}: {sent}{approval}\n      {d.paths[2]}")
     return "\n".join(lines) + "\n"
+
+
+def problems_text(app: App) -> list[str]:
+    """The open problems that need a person, for the text view: what, since when, whether the admins were told."""
+    found = open_problems(app)
+    lines = [f"\n  Offene Probleme ({len(found)}):"] if found else []
+    for p in found:
+        told = (f"Administratoren benachrichtigt am {p.notified_at.astimezone(app.zone):%d.%m.%Y %H:%M}"
+                if p.notified_at else "noch niemand benachrichtigt")
+        lines.append(f"  - {p.kind.title} – seit {p.since.astimezone(app.zone):%d.%m.%Y %H:%M} ({told})")
+        lines += [f"      {line}" for line in p.detail.splitlines()]
+    return lines

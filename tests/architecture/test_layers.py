@@ -25,6 +25,7 @@ LAYERS: list[set[str]] = [
     {"outbox"},
     {"inbox"},
     {"jobs"},
+    {"alerts"},
     {"council"},
     {"housekeeping"},
     {"service", "views"},

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kgrz_mailbot.crashpoints import crashpoint
 from kgrz_mailbot.transports.base import Disposition, InboundMail, Mailbox
+from kgrz_mailbot.transports.errors import TransportError
 from kgrz_mailbot.trust.authresults import authres_verified
 from kgrz_mailbot.trust.sender import strict_from
 
@@ -22,6 +23,11 @@ def ensure_maildir(path: Path) -> Path:
     for sub in SUBDIRS:
         (path / sub).mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _unusable(path: Path, what: str, exc: OSError) -> TransportError:
+    return TransportError(f"Maildir {path} {what} ({exc.strerror or exc}). Bitte [mail.maildir] path und die Rechte "
+                          "des Dienstkontos prüfen; liegt der Ordner auf einem Netzlaufwerk: ist es eingehängt?")
 
 
 def sent_name(message_id: str) -> str:
@@ -43,13 +49,19 @@ class MaildirMailbox(Mailbox):
         # Set when our own MTA delivers into the Maildir and stamps Authentication-Results; without it the
         # file drop itself is trusted (local use, tests), as RELIABILITY.md §5.1 says.
         self.authserv_id = authserv_id
-        self.inbox = ensure_maildir(path / "inbox")
-        self.sent = ensure_maildir(path / "sent")
-        self.failed = ensure_maildir(path / "failed")
+        try:
+            self.inbox = ensure_maildir(path / "inbox")
+            self.sent = ensure_maildir(path / "sent")
+            self.failed = ensure_maildir(path / "failed")
+        except OSError as exc:
+            raise _unusable(path, "kann nicht angelegt werden", exc) from exc
 
     def fetch_new(self) -> Iterator[InboundMail]:
         """See Mailbox; oldest file first (mtime, then name), dot files ignored."""
-        entries = [e for e in os.scandir(self.inbox / "new") if e.is_file() and not e.name.startswith(".")]
+        try:
+            entries = [e for e in os.scandir(self.inbox / "new") if e.is_file() and not e.name.startswith(".")]
+        except OSError as exc:  # the share is gone, the folder was removed or its rights changed
+            raise _unusable(self.inbox / "new", "kann nicht gelesen werden", exc) from exc
         entries.sort(key=lambda e: (e.stat().st_mtime_ns, e.name))
         for entry in entries:
             try:
