@@ -222,6 +222,6 @@ class ProblemRow(SQLModel, table=True):
 
 
 __all__ = [
-    "CommitteeRow", "CouncilSyncRow", "DraftRow", "InboundMailRow", "OutboundMailRow", "PersonRow", "ProblemRow", "ProjectRow",
-    "SessionActionRow", "SessionRow", "StatusRequestRow", "StatusUpdateRow",
+    "CommitteeRow", "CouncilSyncRow", "DraftRow", "InboundMailRow", "OutboundMailRow", "PersonRow", "ProblemRow",
+    "ProjectRow", "SessionActionRow", "SessionRow", "StatusRequestRow", "StatusUpdateRow",
 ]  # fmt: skip
