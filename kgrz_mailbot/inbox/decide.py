@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING
 from kgrz_mailbot.domain.drafting import Answer
 from kgrz_mailbot.domain.model import Classification, Project, Session, Understanding
 from kgrz_mailbot.inbox import commands
+from kgrz_mailbot.inbox.closed import closed_reason
+from kgrz_mailbot.inbox.dates import answer_date
 from kgrz_mailbot.inbox.identity import acting_sender
+from kgrz_mailbot.inbox.late import answer_late
 from kgrz_mailbot.inbox.limits import queue_answer
 from kgrz_mailbot.inbox.matching import is_authorised, match_request, open_requests, projects_of
 from kgrz_mailbot.inbox.preview import preview_for
@@ -28,7 +31,7 @@ EXPLANATION_PAUSE = timedelta(hours=1)  # at most one explanation per sender and
 
 @dataclass(frozen=True)
 class Outcome:
-    code: str  # accepted | rejected | unauthorised | unmatched | absence | bounce | ignored | command
+    code: str  # accepted | rejected | unauthorised | unmatched | late | absence | bounce | ignored | command
     request_id: int | None = None
     problems: tuple[str, ...] = ()
 
@@ -51,6 +54,9 @@ def decide(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding) 
         return Outcome("unmatched")
     if not is_authorised(app, found.ref, sender, row):
         return Outcome("unauthorised", found.ref.id)
+    if reason := closed_reason(app, db, found.ref):  # history is not rewritten (issue 13, item 4)
+        answer_late(app, db, row, u, found.ref, sender, reason)
+        return Outcome("late", found.ref.id)
     if u.problems:
         _explain(app, db, row, u, found.ref, sender)
         return Outcome("rejected", found.ref.id, u.problems)
@@ -71,7 +77,8 @@ def _project(app: App, ref: RequestRef) -> Project:
 def _accept(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding, ref: RequestRef, sender: str) -> None:
     assert row.id is not None
     before = requests.answer_of_request(db, ref.id)
-    sent_at = u.facts.date or row.received_at
+    when, date_note = answer_date(app, db, row, u, ref)  # a Date: that cannot be true does not win (item 6)
+    sent_at = when.at
     requests.add_update(db, ref.id, row.id, sender, sent_at, row.received_at, u.fields)
     mine = Answer(fields=u.fields, sender=sender, answered_at=sent_at)
     session, project = _session(app, ref), _project(app, ref)
@@ -81,7 +88,7 @@ def _accept(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding,
         # equal dates: the later arrival (this one) wins, so only a strictly later Date: supersedes it
         "superseded_by_later": before is not None and before.answered_at > sent_at,
         "preview": preview_for(app, db, ref, mine), "hinweis": u.fields.hinweis,
-    }
+    } | date_note
     mail = letters.build(
         app, business_key=f"inbound/{row.id}/confirmation", kind="confirmation", to=[("", sender)],
         subject=letters.request_subject("Bestätigung: Statusmeldung", project, session, app, ref.token),

@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from kgrz_mailbot.domain.model import Project, Understanding
+from kgrz_mailbot.inbox.closed import closed_reason
 from kgrz_mailbot.inbox.identity import acting_sender
 from kgrz_mailbot.storage import mailrows, requests
 from kgrz_mailbot.storage.requests import RequestRef
@@ -59,12 +60,12 @@ def today(app: App) -> date:
 
 
 def open_requests(app: App, db: DbSession, sender: str) -> list[RequestRef]:
-    """Requests already sent for the sender's projects whose session is still ahead."""
+    """Requests already sent for the sender's projects whose session is still ahead and not closed."""
     keys = [p.key for p in projects_of(app, sender)]
     if not keys:
         return []
     refs = requests.requests_of_projects(db, keys, since=today(app))
-    return [r for r in refs if mailrows.request_was_sent(db, r.id)]
+    return [r for r in refs if mailrows.request_was_sent(db, r.id) and closed_reason(app, db, r) is None]
 
 
 def is_authorised(app: App, ref: RequestRef, sender: str | None, row: mailrows.StoredMail) -> bool:

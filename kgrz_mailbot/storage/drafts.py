@@ -91,5 +91,11 @@ def approve_draft(db: DbSession, draft_id: int, by: str, now: datetime) -> bool:
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
+def is_approved(db: DbSession, sid: int) -> bool:
+    """Whether any version of the session's draft was approved (the session's record is then closed)."""
+    query = select(DraftRow.id).where(DraftRow.session_id == sid, col(DraftRow.approved_at).is_not(None))
+    return db.exec(query.limit(1)).first() is not None
+
+
 def draft_by_id(db: DbSession, draft_id: int) -> DraftRecord:
     return _record(db.exec(select(DraftRow).where(DraftRow.id == draft_id)).one())

@@ -297,6 +297,20 @@ def request_was_sent(db: DbSession, status_request_id: int) -> bool:
 
 
 
+_REQUEST_SENT = sa.select(OutboundMailRow.sent_at, OutboundMailRow.created_at).where(
+    col(OutboundMailRow.status_request_id) == sa.bindparam("request"), OutboundMailRow.kind == "request",
+).order_by(OutboundMailRow.id).limit(1)
+
+
+def request_sent_at(db: DbSession, status_request_id: int) -> datetime | None:
+    """When the request mail itself went out (queued, if not yet sent); only the two instants are read."""
+    row = db.connection().execute(_REQUEST_SENT, {"request": status_request_id}).first()
+    if row is None:
+        return None
+    sent_at, created_at = row
+    return sent_at or created_at  # type: ignore[no-any-return]
+
+
 def outbox_rows_of_request(db: DbSession, status_request_id: int) -> list[OutboundMailRow]:
     query = select(OutboundMailRow).where(OutboundMailRow.status_request_id == status_request_id)
     return list(db.exec(query.order_by(OutboundMailRow.id)).all())
@@ -305,6 +319,17 @@ def outbox_rows_of_request(db: DbSession, status_request_id: int) -> list[Outbou
 def sent_at_of_request(db: DbSession, status_request_id: int) -> datetime | None:
     rows = [r for r in outbox_rows_of_request(db, status_request_id) if r.kind == "request"]
     return (rows[0].sent_at or rows[0].created_at) if rows else None
+
+
+def late_mails(db: DbSession, request_ids: list[int]) -> list[tuple[int, int, str | None, datetime]]:
+    """(inbound id, request id, sender, arrival) of replies that came after their session's record was closed."""
+    if not request_ids:
+        return []
+    query = select(InboundMailRow.id, InboundMailRow.status_request_id, InboundMailRow.from_address,
+                   InboundMailRow.received_at).where(
+        col(InboundMailRow.status_request_id).in_(request_ids), InboundMailRow.outcome == "late",
+    ).order_by(InboundMailRow.id)
+    return [(i, r, sender, at) for i, r, sender, at in db.exec(query).all() if i is not None and r is not None]
 
 
 def last_rejection_problems(db: DbSession, status_request_id: int) -> list[str]:

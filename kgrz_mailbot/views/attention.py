@@ -1,13 +1,38 @@
-"""What ``status`` shows beyond the projects' answers: answers held by the rate limit (text and JSON)."""
+"""What ``status`` shows beyond the projects' answers: late mails of the session and answers held by the rate
+limit (text and JSON)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from kgrz_mailbot.storage import mailrows
+from kgrz_mailbot.storage import mailrows, requests
+from kgrz_mailbot.storage.store import session_id
 
 if TYPE_CHECKING:
     from kgrz_mailbot.app import App
+    from kgrz_mailbot.domain.model import Session
+
+
+def late_mails(app: App, session: Session) -> list[dict[str, Any]]:
+    """Replies to this session's requests that came after its record was closed (inbox/late.py): not taken."""
+    with app.store.read() as db:
+        refs = {r.id: r for r in requests.requests_of_session(db, session_id(db, session))}
+        rows = mailrows.late_mails(db, list(refs))
+    return [{"project": refs[request_id].project_key, "from": sender, "received_at": at.isoformat(),
+             "inbound_id": inbound_id} for inbound_id, request_id, sender, at in rows]
+
+
+def late_text(app: App, late: list[dict[str, Any]]) -> list[str]:
+    if not late:
+        return []
+    lines = [f"\n  {len(late)} verspätete Antwort(en), nicht übernommen (Sitzung vorbei oder Entwurf freigegeben):"]
+    for item in late:
+        project = app.config.project(item["project"])
+        at = datetime.fromisoformat(item["received_at"]).astimezone(app.zone)
+        lines.append(f"      {project.title if project else item['project']}: von {item['from']} am "
+                     f"{at:%d.%m.%Y %H:%M} (Mail #{item['inbound_id']})")
+    return lines
 
 
 def held_answers(app: App) -> list[dict[str, Any]]:

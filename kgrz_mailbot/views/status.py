@@ -86,6 +86,7 @@ def status_json(app: App, session: Session, rows: list[ProjectStatus], versions:
         ],
         "unverified_sends": unverifiable_sends(app),
         "held_answers": attention.held_answers(app),
+        "late_mails": attention.late_mails(app, session),
         "drafts": [
             {"version": d.version, "sent": d.sent_at is not None, "approved": d.approved_at is not None,
              "approved_by": d.approved_by, "docx": d.paths[2]}
@@ -111,6 +112,7 @@ def status_text(app: App, session: Session, rows: list[ProjectStatus], versions:
             lines.append(f"      Abwesenheitsnotiz: {', '.join(r.absences)}")
     for line in unverifiable_sends(app):
         lines.append(f"\n  Versand nicht nachprüfbar (im Postfach „Gesendet“ prüfen, ggf. von Hand senden): {line}")
+    lines += attention.late_text(app, attention.late_mails(app, session))
     lines += attention.held_text(app, attention.held_answers(app))
     held = quarantine_count(app)
     if held:

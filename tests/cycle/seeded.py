@@ -3,6 +3,7 @@ KGRZ-7K2QXA (the token the stored mails answer), and optionally our own MTA stam
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from tests.support import at
 ERIKA = "erika.muster@koblenz.example"
 OWN_MTA = "mx.koblenz.example"
 SEPTEMBER = Session(committee="werkausschuss", date=at("2018-09-19T00:00").date())
+JUNE = Session(committee="werkausschuss", date=at("2018-06-20T00:00").date())
+REQUESTED = "2018-08-29T08:00"
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -28,19 +31,20 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def seeded_app(config_dir: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch, *,
-               authserv_id: str | None = None, settings: str = "") -> App:
-    """Requests of 19.09.2018 sent on 29.08.2018, eCollaboration's with the token KGRZ-7K2QXA."""
+               authserv_id: str | None = None, requested: Sequence[tuple[Session, str]] = ((SEPTEMBER, REQUESTED),),
+               ) -> App:
+    """Requests of 19.09.2018 sent on 29.08.2018 (or of the sessions given, each at its time), the first
+    session's eCollaboration request with the token KGRZ-7K2QXA; the clock then stands at 03.09.2018 10:00."""
     edit(config_dir / "projects.toml", "Sabine Krämer <sabine.kraemer@", "Erika Muster <erika.muster@")
     edit(config_dir / "projects.toml", "Jonas Weber <jonas.weber@", "Max Beispiel <max.beispiel@")
     if authserv_id:
         edit(config_dir / "settings.toml", 'path = "var/mail"', f'path = "var/mail"\nauthserv_id = "{authserv_id}"')
-    if settings:
-        with (config_dir / "settings.toml").open("a", encoding="utf-8") as handle:
-            handle.write(settings)
     app = build_app(load_config(config_dir), clock=clock)
     tokens = iter(["KGRZ-7K2QXA", *(f"KGRZ-OTHER{n}" for n in range(20))])
     monkeypatch.setattr(request_job, "new_token", lambda: next(tokens))
-    request_job.send_requests(app, SEPTEMBER)
+    for session, when in requested:
+        clock.set(at(when))
+        request_job.send_requests(app, session)
     clock.set(at("2018-09-03T10:00"))
     return app
 

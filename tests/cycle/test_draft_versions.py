@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from kgrz_mailbot.app import App
+from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.cli.main import main
 from kgrz_mailbot.clock import FixedClock
+from kgrz_mailbot.config.load import load_config
 from kgrz_mailbot.demo.replies import outlook_reply, thunderbird_reply
 from kgrz_mailbot.domain.model import Session
 from kgrz_mailbot.domain.textblocks import UNCHANGED_SENTENCE
@@ -129,27 +130,48 @@ def test_freigabe_by_a_draft_recipient_approves_that_version_confirms_and_status
     assert status["drafts"][0]["approved_by"] == WERKLEITUNG
 
 
-def test_a_change_after_approval_makes_a_new_version_that_says_the_approved_one_is_superseded(
-    september: App, clock: FixedClock
-) -> None:
+def test_a_reply_after_approval_is_not_taken_and_the_approved_version_stays(september: App, clock: FixedClock) -> None:
+    """Issue 13, item 4: once the Werkleitung approved a draft, the session's record is closed."""
     compile_draft(september, SEPTEMBER, send=True)
     clock.set(at("2018-09-12T08:30"))
     approve(september, draft_mails(september)[-1], WERKLEITUNG, "2018-09-12T08:15")
     answer_request(september, SCHULZ, "Ampel: gelb\nStand: Spät, aber da.", "2018-09-12T09:00")
     clock.set(at("2018-09-12T10:00"))
-    process_inbox(september)
+    assert process_inbox(september).outcomes == {"late": 1}
 
-    second = compile_draft(september, SEPTEMBER, send=True)
-    again = compile_draft(september, SEPTEMBER)  # the files of version 2 are rewritten with the same lines
+    again = compile_draft(september, SEPTEMBER, send=True)
+    assert (again.draft.version, again.new_version, again.sent) == (1, False, False)
+    [notice] = sent_to(september, SCHULZ[0], kind="Nicht übernommen")
+    assert "bereits von der Werkleitung freigegeben" in body(notice) and "nicht mehr übernommen" in body(notice)
+    _, versions = session_status(september, SEPTEMBER)
+    assert [(v.version, v.approved_at is not None) for v in versions] == [(1, True)]
+
+
+def test_a_change_after_approval_makes_a_new_version_that_says_the_approved_one_is_superseded(
+    september: App, clock: FixedClock, config_dir: Path
+) -> None:
+    compile_draft(september, SEPTEMBER, send=True)
+    clock.set(at("2018-09-12T08:30"))
+    approve(september, draft_mails(september)[-1], WERKLEITUNG, "2018-09-12T08:15")
+    # answers can no longer change it (see above), but the configuration can: a project is renamed
+    projects = config_dir / "projects.toml"
+    projects.write_text(projects.read_text(encoding="utf-8").replace(
+        'title = "Interkommunale Zusammenarbeit"', 'title = "Interkommunale Zusammenarbeit (IKZ)"'), encoding="utf-8")
+    september.close()
+    renamed = build_app(load_config(config_dir), clock=clock)
+    clock.set(at("2018-09-12T10:00"))
+
+    second = compile_draft(renamed, SEPTEMBER, send=True)
+    again = compile_draft(renamed, SEPTEMBER)  # the files of version 2 are rewritten with the same lines
 
     superseded = "Version 1 war freigegeben und ist durch diese Version überholt."
     assert second.draft.version == 2 and second.changes[0] == superseded
     assert again.changes == second.changes
-    mail = draft_mails(september)[-1]
+    mail = draft_mails(renamed)[-1]
     assert superseded in body(mail) and superseded in html_of(mail)
-    assert "Interkommunale Zusammenarbeit: neue Rückmeldung" in body(mail)
-    _, versions = session_status(september, SEPTEMBER)
+    _, versions = session_status(renamed, SEPTEMBER)
     assert [(v.version, v.approved_at is not None) for v in versions] == [(1, True), (2, False)]
+    renamed.close()
 
 
 @pytest.mark.parametrize("outsider", ["sabine.kraemer@koblenz.example", "fremd@example.org"])
