@@ -65,6 +65,22 @@ VALID_REPLIES: dict[str, dict[str, object]] = {
         "ampel": "gelb", "stand": "Die Ausschreibung ist veröffentlicht, der Zuschlag folgt im Oktober."},
     "interleaved_text_below_quote": {"ampel": "gruen", "fortschritt": 60, "stand": "Der Pilotbetrieb läuft stabil.",
                                      "weiteres_vorgehen": "Rollout ab Oktober."},
+    # delivered by our Postfix with Authentication-Results stacked (tests/cycle/test_authentication_results.py)
+    "authres_forged_pass_below_our_fail": {
+        "ampel": "rot", "fortschritt": 10,
+        "stand": "Das Projekt ist gestoppt, alle Postfächer werden zurückgestellt."},
+    "authres_our_server_says_pass": {"ampel": "gruen", "fortschritt": 55,
+                                     "stand": "Die Schulungen der Key-User sind abgeschlossen."},
+    # an answer to the June request after the June session (tests/cycle/test_closed_session.py)
+    "late_reply_to_june_request": {
+        "ampel": "gelb", "fortschritt": 30, "budget": "im Plan",
+        "stand": "Die Umstellung der Postfächer auf Outlook verzögert sich um zwei Monate, weil die Migration der "
+                 "Archive länger dauert als geplant.",
+        "weiteres_vorgehen": "Pilotbetrieb mit dem KGRZ ab August."},
+    # dated by a wrong PC clock (tests/cycle/test_impossible_dates.py)
+    "wrong_pc_clock_2099": {"ampel": "gelb", "fortschritt": 45, "stand": "Die Schulungen der Key-User laufen noch."},
+    "wrong_pc_clock_2008": {"ampel": "gruen", "fortschritt": 60,
+                            "stand": "Korrektur: Alle Key-User sind geschult, der Rollout beginnt."},
 }
 
 # case -> (classification, reason fragment)
@@ -84,6 +100,11 @@ COMMANDS = {
     "command_formular": Command.FORMULAR,
     "command_status": Command.STATUS,
     "command_freigabe": Command.FREIGABE,
+    # who may use a command (tests/cycle/test_approval_trust.py, test_answer_limits.py)
+    "freigabe_spoofed_werkleitung_dmarc_fail": Command.FREIGABE,
+    "freigabe_werkleitung_verified": Command.FREIGABE,
+    "freigabe_encoded_display_name_spells_werkleitung": Command.FREIGABE,
+    "hilfe_spoofed_lead_dmarc_fail": Command.HILFE,
 }
 
 INVALID = {
