@@ -171,7 +171,8 @@ def _mail(directory: Path, data: dict[str, Any], problems: Problems) -> MailSett
 def _graph(directory: Path, data: dict[str, Any], problems: Problems) -> GraphSettings:
     for where, message in graph_problems(data):
         problems.add("settings.toml", where, message)
-    values = {k: v for k, v in data.items() if k not in ("ca_bundle", "certificate")}
+    known = set(GraphSettings.__dataclass_fields__) - {"ca_bundle", "certificate"}  # unknown keys: reported by load
+    values = {k: v for k, v in data.items() if k in known}
     values["authority"] = str(data.get("authority", GraphSettings.authority)).rstrip("/")
     values["graph_url"] = str(data.get("graph_url", GraphSettings.graph_url)).rstrip("/")
     for key in ("ca_bundle", "certificate"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,11 +35,11 @@ def make_mailbox(graph_server: GraphTestServer) -> Iterator[Callable[..., GraphM
     made: list[GraphMailbox] = []
 
     def make(env: dict[str, str] | None = None, sleep: Callable[[float], None] | None = None,
-             **overrides: Any) -> GraphMailbox:
+             address: str | None = None, **overrides: Any) -> GraphMailbox:
         settings = graph_settings(graph_server, **overrides)
         kwargs = {"sleep": sleep} if sleep is not None else {}
-        box = GraphMailbox(settings, graph_server.address, {SECRET_ENV: graph_server.secret} if env is None else env,
-                           **kwargs)
+        box = GraphMailbox(settings, address or graph_server.address,
+                           {SECRET_ENV: graph_server.secret} if env is None else env, **kwargs)
         made.append(box)
         return box
 
@@ -50,3 +51,23 @@ def make_mailbox(graph_server: GraphTestServer) -> Iterator[Callable[..., GraphM
 @pytest.fixture
 def mailbox(make_mailbox: Callable[..., GraphMailbox]) -> GraphMailbox:
     return make_mailbox()
+
+
+@pytest.fixture
+def graph(config_dir: Path) -> Iterator[GraphTestServer]:
+    """A Graph test server for the example configuration's mailbox."""
+    with running(address="projektstatus@koblenz.example") as server:
+        yield server
+
+
+@pytest.fixture
+def graph_config(config_dir: Path, graph: GraphTestServer, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The example configuration with ``transport = "graph"`` pointed at ``graph``; the secret in the environment."""
+    settings = config_dir / "settings.toml"
+    text = settings.read_text(encoding="utf-8").replace('transport = "maildir"', 'transport = "graph"')
+    text += (f'\n[mail.graph]\ntenant_id = "{graph.tenant}"\nclient_id = "{graph.client_id}"\n'
+             f'client_secret_env = "{SECRET_ENV}"\nauthority = "{graph.authority}"\ngraph_url = "{graph.graph_url}"\n'
+             f'ca_bundle = "{graph.ca_file}"\nmax_wait_seconds = 2\n')
+    settings.write_text(text, encoding="utf-8")
+    monkeypatch.setenv(SECRET_ENV, graph.secret)
+    return config_dir

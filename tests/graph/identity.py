@@ -75,9 +75,9 @@ class Identity:
             return "AADSTS7000218: The request body must contain client_assertion or client_secret."
         assertion = form["client_assertion"]
         header = jwt.get_unverified_header(assertion)
-        cert = next((c for c in self.certificates
-                     if header.get("x5t#S256") == _b64url(c.fingerprint(hashes.SHA256()))
-                     or header.get("x5t") == _b64url(c.fingerprint(hashes.SHA1()))), None)
+        cert = next((c for c in self.certificates  # msal sends the thumbprints base64url with padding
+                     if str(header.get("x5t#S256", "")).rstrip("=") == _b64url(c.fingerprint(hashes.SHA256()))
+                     or str(header.get("x5t", "")).rstrip("=") == _b64url(c.fingerprint(hashes.SHA1()))), None)
         if cert is None:
             return "AADSTS700027: The certificate with identifier used to sign the client assertion is not " \
                    "registered on application."

@@ -29,7 +29,8 @@ from .identity import Identity
 from .routes import Reply, error
 from .store import Item, Mailbox, Sent
 
-FAULT_KINDS = ("throttle", "unavailable", "gateway", "error500", "expired", "forbidden", "stall", "drop")
+#: "drop" closes the connection before the $batch is done, "lost" after it was done (the answer never arrives)
+FAULT_KINDS = ("throttle", "unavailable", "gateway", "error500", "expired", "forbidden", "stall", "drop", "lost")
 _ORG_HEADER = re.compile(rb"^x-ms-exchange-organization-", re.IGNORECASE)
 MAX_BATCH = 20
 MAX_CONCURRENT = 4
@@ -41,6 +42,7 @@ class _Fault:
     kind: str
     remaining: int
     retry_after: float
+    skip: int = 0  # requests of the operation that still pass before the fault starts
 
 
 @dataclass
@@ -138,12 +140,13 @@ class GraphTestServer:
         """Sending the draft with this Message-ID fails with ErrorInvalidRecipients."""
         self.box.refused.add(message_id)
 
-    def inject(self, operation: str, kind: str, times: int = 1, retry_after: float = 0) -> None:
-        """The next ``times`` requests of ``operation`` ("*" any, "batch" the $batch itself) fail with ``kind``."""
+    def inject(self, operation: str, kind: str, times: int = 1, retry_after: float = 0, skip: int = 0) -> None:
+        """After ``skip`` more, the next ``times`` requests of ``operation`` ("*" any, "batch" the $batch itself)
+        fail with ``kind``."""
         if kind not in FAULT_KINDS:
             raise ValueError(kind)
         with self._lock:
-            self._faults.append(_Fault(operation, kind, times, retry_after))
+            self._faults.append(_Fault(operation, kind, times, retry_after, skip))
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -187,6 +190,9 @@ class GraphTestServer:
         with self._lock:
             for fault in self._faults:
                 if fault.operation in (operation, "*") and fault.remaining > 0:
+                    if fault.skip:
+                        fault.skip -= 1
+                        continue
                     fault.remaining -= 1
                     return fault
         return None
@@ -354,7 +360,9 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if operation == "batch":
                 fault = g.take_fault("batch")
-                if fault and fault.kind == "drop":
+                if fault and fault.kind in ("drop", "lost"):
+                    if fault.kind == "lost":
+                        g.batch(json.loads(body or b"{}"))
                     self.close_connection = True
                     self.connection.shutdown(2)
                     return

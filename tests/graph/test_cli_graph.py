@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kgrz_mailbot.cli.main import main
 
-from .conftest import SECRET_ENV
-from .server import GraphTestServer, running
-
-
-@pytest.fixture
-def graph(config_dir: Path) -> Iterator[GraphTestServer]:
-    with running(address="projektstatus@koblenz.example") as server:
-        yield server
-
-
-@pytest.fixture
-def graph_config(config_dir: Path, graph: GraphTestServer, monkeypatch: pytest.MonkeyPatch) -> Path:
-    settings = config_dir / "settings.toml"
-    text = settings.read_text(encoding="utf-8").replace('transport = "maildir"', 'transport = "graph"')
-    text += (f'\n[mail.graph]\ntenant_id = "{graph.tenant}"\nclient_id = "{graph.client_id}"\n'
-             f'client_secret_env = "{SECRET_ENV}"\nauthority = "{graph.authority}"\ngraph_url = "{graph.graph_url}"\n'
-             f'ca_bundle = "{graph.ca_file}"\nmax_wait_seconds = 2\n')
-    settings.write_text(text, encoding="utf-8")
-    monkeypatch.setenv(SECRET_ENV, graph.secret)
-    return config_dir
+from .server import GraphTestServer
 
 
 def run(config_dir: Path, *args: str) -> int:

@@ -34,6 +34,8 @@ class _MsalHttp:
         self._client = client
 
     def post(self, url: str, params: Any = None, data: Any = None, headers: Any = None, **_: Any) -> httpx.Response:
+        if isinstance(data, dict):  # msal hands the signed client assertion over as bytes; httpx would str() them
+            data = {k: v.decode("ascii") if isinstance(v, bytes) else v for k, v in data.items()}
         return self._client.post(url, params=params, data=data, headers=headers)
 
     def get(self, url: str, params: Any = None, headers: Any = None, **_: Any) -> httpx.Response:
