@@ -93,7 +93,8 @@ def send_reminders(app: App, session: Session, seq: int, covers: tuple[str, ...]
                 "greeting_name": letters.greeting(project.lead.name), "project_title": project.title,
                 "form": render_form(None), "missing_optional": "", "earlier_problems": _last_problems(db, ref.id),
             }
-            thread = [r.message_id for r in request_thread(db, ref.id)]
+            # the ids the lead saw: the one the server gave the request (Graph) where it replaced ours
+            thread = [r.server_message_id or r.message_id for r in request_thread(db, ref.id)]
             mail = letters.build(
                 app, business_key=key, kind="reminder", to=[(project.lead.name, project.lead.address)],
                 cc=[(d.name, d.address) for d in project.deputies],

@@ -52,7 +52,7 @@ def _settle(app: App, outbound_id: int, message_id: str, error: str | None) -> s
     note = error if state != "unknown" else f"Versand nicht nachprüfbar: {error or 'Abbruch beim Senden'}"
     with app.store.write() as db:
         mailrows.set_outbound_state(db, outbound_id, state, now=app.clock.now(), error=note)
-    log.warning("outbox settled %s -> %s", message_id, state)
+    log.warning("outbox settled %s -> %s%s", message_id, state, f": {error}" if error else "")
     return state
 
 

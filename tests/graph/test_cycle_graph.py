@@ -180,6 +180,13 @@ def test_a_reply_matches_by_the_message_id_exchange_online_gave_the_request(conf
         assert not statuses["ecollaboration"].answered
         (confirmation,) = cycle.subjects("Bestätigung")
         assert "Telefonie" in str(confirmation["Subject"])
+
+        # the reminder for her other project threads under the id she saw on its request
+        assert cycle.tick("2018-09-05T08:00").done == ["reminder-1"]
+        (request,) = [m for m in cycle.subjects("Statusabfrage") if "eCollaboration" in str(m["Subject"])]
+        seen = str(request["Message-ID"]).strip()
+        (reminder,) = cycle.sent_to("sabine.kraemer@koblenz.example", "Erinnerung")
+        assert str(reminder["In-Reply-To"]).strip() == seen
     finally:
         cycle.app.close()
         cycle.server.stop()
