@@ -47,3 +47,41 @@ def test_check_and_check_connect_report_every_step(graph_config: Path, graph: Gr
                  "[ok] Probe-Entwurf gelöscht: in Ordnung"):
         assert line in out
     assert graph.sent == [] and graph.box.items == {}  # nobody was mailed, no probe left behind
+
+
+def test_check_connect_names_the_missing_send_role_and_sends_nothing(graph_config: Path, graph: GraphTestServer,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    graph.roles[graph.address] = {"Mail.ReadWrite"}
+    assert run(graph_config, "check", "--connect") == 1
+    out = capsys.readouterr().out
+    assert "[ok] Schreiben und Verschieben (Probe-Entwurf angelegt und verschoben): in Ordnung" in out
+    assert "[FEHLER] Senden erlaubt (Application Mail.Send) fehlgeschlagen: Keine Berechtigung für Senden" in out
+    assert "„Application Mail.Send“, per RBAC for Applications auf dieses Postfach beschränkt" in out
+    assert "[ok] Probe-Entwurf gelöscht: in Ordnung" in out
+    assert graph.sent == [] and graph.box.items == {}
+
+
+def test_check_connect_stops_at_a_mailbox_outside_the_apps_scope(graph_config: Path, graph: GraphTestServer,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    graph.roles.clear()
+    assert run(graph_config, "check", "--connect") == 1
+    out = capsys.readouterr().out
+    assert "[ok] Anmeldung bei Microsoft Entra ID (Token): in Ordnung" in out
+    assert "[FEHLER] Zugriff auf das Postfach projektstatus@koblenz.example fehlgeschlagen: Keine Berechtigung" in out
+    assert "Ordner" not in out  # nothing further is tried
+
+
+def test_a_throttled_poll_ends_in_german_and_the_next_poll_takes_every_mail_once(
+        graph_config: Path, graph: GraphTestServer, capsys: pytest.CaptureFixture[str]) -> None:
+    from .conftest import mail
+
+    for n in range(30):
+        graph.deliver(mail(n, sender="news@example.org"))
+    graph.inject("value", "throttle", times=1000, retry_after=30)  # longer than max_wait_seconds = 2
+    assert run(graph_config, "poll", "--now", "2018-08-30T09:00") == 1
+    assert "Microsoft Graph vorübergehend nicht verfügbar (Nachrichten abrufen; HTTP 429" in capsys.readouterr().err
+    assert len(graph.folder_items("inbox")) == 30
+    graph.clear_faults()
+    assert run(graph_config, "poll", "--now", "2018-08-30T09:05") == 0
+    assert "30 neue Mails" in capsys.readouterr().out
+    assert graph.folder_items("inbox") == [] and len(graph.folder_items("inbox", "Verarbeitet")) == 30

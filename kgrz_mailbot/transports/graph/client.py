@@ -31,6 +31,8 @@ from kgrz_mailbot.transports.graph.faults import (
 from kgrz_mailbot.transports.shared import Backoff
 
 log = logging.getLogger("kgrz_mailbot.transport")
+# httpx logs every request (URL with the mailbox address) at INFO; the journal gets our one line per action instead
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 #: every request asks for immutable ids, so an id stays valid when the mail moves between folders
 IMMUTABLE = 'IdType="ImmutableId"'
