@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from kgrz_mailbot.domain.model import Classification, MailFacts, StatusFields, Understanding
-from kgrz_mailbot.replies import classify, correlate, form, htmltext, mime, trim
+from kgrz_mailbot.replies import classify, correlate, form, htmltext, length, mime, trim
 
 # The steps, in order (Mailman's pipeline idea: the order is data, listed once):
 #   1. facts      mime.parse_mail          raw bytes -> headers, decoded parts
 #   2. classify   classify.machine_verdict own loop, bounce, auto-reply, list/bulk
 #   3. extract    extract_text             choose plain or HTML, cut the quote on the DOM
 #   4. trim       trim.trim                quotes, header blocks, signatures, sign-offs
-#   5. form       form.parse_form          labelled fields + German problems
+#   5. form       form.parse_form          labelled fields + German problems (length: over the limit)
 #   6. token      correlate.find_token     subject first, then the quoted body
 #   7. classify   classify.human_verdict   command, reply or unknown
-MAX_TEXT = 20_000  # RELIABILITY §5.4: answer text stored in the report
+MAX_TEXT = length.MAX_TEXT  # RELIABILITY §5.4: answer text stored in the report
 
 _EMPTY_FACTS = MailFacts(message_id=None, subject="", from_name="", from_address=None, date=None)
 
@@ -46,8 +46,11 @@ def _understand(raw: bytes, own_address: str) -> Understanding:
         return Understanding(facts=mail.facts, classification=machine.classification, reason=machine.reason,
                              text="", fields=StatusFields(), token=token)
     source, full = extract_text(mail)
-    text = trim.trim(source)[:MAX_TEXT]
-    fields, problems, labels = form.parse_form(text)
+    text = trim.trim(source)
+    fields, problems, labels = form.parse_form(text[:MAX_TEXT])  # the whole text, unless over the limit
+    if (too_long := length.overlong(text, MAX_TEXT)) is not None:  # never cut silently
+        problems = length.with_overlong(problems, too_long)
+        labels = list(too_long.labels)
     token = correlate.find_token(mail.facts.subject, full)
     verdict = classify.human_verdict(mail, text, token=token, labels_found=labels)
     if verdict.classification is not Classification.REPLY:

@@ -112,12 +112,31 @@ INVALID = {
     "stand_missing": ["„Stand:“ fehlt"],
     "duplicate_label": ["„Stand:“ kommt mehrfach vor"],
     "unknown_label_risiken": ["„Risiken:“ ist kein Feld des Formulars"],
+    # over the size limit: never cut silently (tests/cycle/test_long_replies.py)
+    "long_reply_budget_beyond_limit": ["Ihre Antwort ist zu lang", "Nicht gelesen: „Weiteres Vorgehen:“, "
+                                       "„Meilenstein:“, „Budget:“", "Nur bis zum 20.000. Zeichen gelesen: „Stand:“"],
 }
+
+
+# case -> expected fields of a valid reply that carries no token (matched by the sender's only open request)
+WITHOUT_TOKEN: dict[str, dict[str, object]] = {
+    "outlook_signature_base64_entities": {"ampel": "gruen",
+                                          "stand": "Die Schulungen für die Fachbereiche sind abgeschlossen."},
+}
+
+
+@pytest.mark.parametrize("case", sorted(WITHOUT_TOKEN))
+def test_valid_reply_without_a_token_is_read_exactly(case: str) -> None:
+    result = understood(case)
+    assert result.classification is Classification.REPLY
+    assert result.fields.as_contract() == WITHOUT_TOKEN[case]
+    assert (result.problems, result.token) == ((), None)
 
 
 def test_every_mail_in_the_corpus_has_an_expectation() -> None:
     names = {path.stem for path in MAILS_DIR.glob("*.eml")}
-    covered = set(VALID_REPLIES) | set(NOT_REPLIES) | set(COMMANDS) | set(INVALID) | {"near_miss_content_kept"}
+    covered = (set(VALID_REPLIES) | set(NOT_REPLIES) | set(COMMANDS) | set(INVALID) | set(WITHOUT_TOKEN)
+               | {"near_miss_content_kept"})
     assert names == covered
     assert len(names) >= 30
 
