@@ -152,6 +152,7 @@ class Understanding:
     command: Command | None = None
     labels_found: tuple[str, ...] = field(default=())
     failed: bool = False  # the mail could not be parsed at all; ``reason`` says why
+    answered_in_quote: bool = False  # the fields were typed into the quoted copy of our form (replies/quotedform)
 
     @property
     def has_form(self) -> bool:

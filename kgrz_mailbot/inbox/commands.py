@@ -34,7 +34,7 @@ def answer(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding) 
         claimed = u.facts.from_address
         return "unauthorised" if claimed and projects_of(app, claimed) else None
     refs = open_requests(app, db, sender)
-    context = letters.base_context(app) | {"greeting_name": letters.greeting(u.facts.from_name)}
+    context = letters.base_context(app) | {"greeting_name": letters.greeting_for(app, sender, u.facts.from_name)}
     if u.command is Command.HILFE:
         template = "help.txt.j2"
         context |= {"form": render_form(None), "open_requests": open_items(app, db, refs)}

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from kgrz_mailbot.domain.drafting import Answer
 from kgrz_mailbot.domain.model import Classification, Project, Session, Understanding
-from kgrz_mailbot.inbox import commands
+from kgrz_mailbot.inbox import commands, quoted, unheard
 from kgrz_mailbot.inbox.closed import closed_reason
 from kgrz_mailbot.inbox.dates import answer_date
 from kgrz_mailbot.inbox.identity import acting_sender
 from kgrz_mailbot.inbox.late import answer_late
 from kgrz_mailbot.inbox.limits import queue_answer
-from kgrz_mailbot.inbox.matching import is_authorised, match_request, open_requests, projects_of
+from kgrz_mailbot.inbox.matching import match_request, open_requests, projects_of
 from kgrz_mailbot.inbox.preview import preview_for
 from kgrz_mailbot.outbox import letters
 from kgrz_mailbot.replies.form import render_form
@@ -37,7 +37,8 @@ class Outcome:
 
 
 def decide(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding) -> Outcome:
-    """Everything except the reply form itself is stored and never answered (no backscatter)."""
+    """Machines, strangers and our own mail are stored and never answered (no backscatter); an answer matched to a
+    request but not taken is told to a configured address (``unheard``)."""
     sender = u.facts.from_address
     if u.classification in (Classification.AUTO_REPLY, Classification.BOUNCE):
         found = match_request(app, db, u, None)
@@ -45,18 +46,21 @@ def decide(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding) 
         return Outcome(code, found.ref.id if found else None)
     if u.classification is Classification.COMMAND and u.command is not None:
         return Outcome(commands.answer(app, db, row, u) or "ignored")
-    if u.classification is not Classification.REPLY or not sender:
+    if u.classification is not Classification.REPLY:
         return Outcome("ignored")
     found = match_request(app, db, u, sender)
     if found is None:
-        if projects_of(app, sender) and acting_sender(row) == sender:  # never answer a spoofed lead
+        if sender and projects_of(app, sender) and acting_sender(row) == sender:  # never answer a spoofed lead
             _unmatched(app, db, row, u, sender)
-        return Outcome("unmatched")
-    if not is_authorised(app, found.ref, sender, row):
-        return Outcome("unauthorised", found.ref.id)
+        return Outcome("unmatched" if sender else "ignored")
+    if (refused := unheard.refusal(app, found.ref, sender, row)) is not None:
+        unheard.tell(app, db, row, u, found.ref, refused)  # to a configured address, never one from the mail
+        return Outcome("unauthorised", found.ref.id, (refused.reason,))
+    assert sender is not None  # refusal() names a mail without From
     if reason := closed_reason(app, db, found.ref):  # history is not rewritten (issue 13, item 4)
         answer_late(app, db, row, u, found.ref, sender, reason)
         return Outcome("late", found.ref.id)
+    u = quoted.checked(db, u)  # values typed into a quoted form count only in a quoted request or reminder
     if u.problems:
         _explain(app, db, row, u, found.ref, sender)
         return Outcome("rejected", found.ref.id, u.problems)
@@ -70,7 +74,7 @@ def _session(app: App, ref: RequestRef) -> Session:
 
 def _project(app: App, ref: RequestRef) -> Project:
     project = app.config.project(ref.project_key)
-    assert project is not None  # is_authorised checked it
+    assert project is not None  # unheard.refusal checked it
     return project
 
 
@@ -83,7 +87,7 @@ def _accept(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding,
     mine = Answer(fields=u.fields, sender=sender, answered_at=sent_at)
     session, project = _session(app, ref), _project(app, ref)
     context = letters.base_context(app, session) | {
-        "greeting_name": letters.greeting(u.facts.from_name or _name_of(project, sender)),
+        "greeting_name": letters.greeting_for(app, sender, u.facts.from_name),
         "project_title": project.title, "replaced": before is not None,
         # equal dates: the later arrival (this one) wins, so only a strictly later Date: supersedes it
         "superseded_by_later": before is not None and before.answered_at > sent_at,
@@ -106,7 +110,7 @@ def _explain(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding
         return
     session, project = _session(app, ref), _project(app, ref)
     context = letters.base_context(app, session) | {
-        "greeting_name": letters.greeting(u.facts.from_name or _name_of(project, sender)),
+        "greeting_name": letters.greeting_for(app, sender, u.facts.from_name),
         "project_title": project.title, "problems": u.problems, "form": render_form(u.fields),
     }
     mail = letters.build(
@@ -121,7 +125,8 @@ def _explain(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding
 def _unmatched(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding, sender: str) -> None:
     items = commands.open_items(app, db, open_requests(app, db, sender))
     context = letters.base_context(app) | {
-        "greeting_name": letters.greeting(u.facts.from_name), "subject": u.facts.subject, "open_requests": items,
+        "greeting_name": letters.greeting_for(app, sender, u.facts.from_name), "subject": u.facts.subject,
+        "open_requests": items,
     }
     mail = letters.build(
         app, business_key=f"inbound/{row.id}/unmatched", kind="unmatched", to=[("", sender)],
@@ -130,7 +135,3 @@ def _unmatched(app: App, db: DbSession, row: mailrows.StoredMail, u: Understandi
     )
     queue_answer(app, db, mail)
 
-
-def _name_of(project: Project, address: str) -> str:
-    people = [project.lead, *project.deputies]
-    return next((p.name for p in people if p.address == address), "")

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from kgrz_mailbot.domain.model import Project, Understanding
 from kgrz_mailbot.inbox.closed import closed_reason
-from kgrz_mailbot.inbox.identity import acting_sender
 from kgrz_mailbot.storage import mailrows, requests
 from kgrz_mailbot.storage.requests import RequestRef
 
@@ -66,12 +65,3 @@ def open_requests(app: App, db: DbSession, sender: str) -> list[RequestRef]:
         return []
     refs = requests.requests_of_projects(db, keys, since=today(app))
     return [r for r in refs if mailrows.request_was_sent(db, r.id) and closed_reason(app, db, r) is None]
-
-
-def is_authorised(app: App, ref: RequestRef, sender: str | None, row: mailrows.StoredMail) -> bool:
-    """Only the lead or a configured deputy, named by one unambiguous From that the server vouches for
-    where the transport checks senders (RELIABILITY.md §5.1-5.2)."""
-    project = app.config.project(ref.project_key)
-    if project is None or not sender or acting_sender(row) != sender:
-        return False
-    return project.may_update(sender)

@@ -136,6 +136,7 @@ def escalate(app: App, session: Session) -> ActionResult:
             context = letters.base_context(app, session) | {
                 "answered": len(app.config.active_projects) - len(missing),
                 "total": len(app.config.active_projects), "missing": items,
+                "not_taken": _not_taken_items(app, db, refs),
             }
             mail = letters.build(
                 app, business_key=key, kind="escalation", to=[("", a) for a in committee.draft_to],
@@ -149,6 +150,14 @@ def escalate(app: App, session: Session) -> ActionResult:
     result.sent = relay.flush(app).sent
     log.info("deadline session=%s missing=%s", session.date, ",".join(result.queued) or "-")
     return result
+
+
+def _not_taken_items(app: App, db: DbSession, refs: dict[str, requests.RequestRef]) -> list[dict[str, str]]:
+    """Answers to this session's requests that were not taken from their sender, and why (inbox/unheard.py)."""
+    titles = {ref.id: (p.title if (p := app.config.project(key)) else key) for key, ref in refs.items()}
+    return [{"title": titles[n.status_request_id], "sender": n.sender or "(ohne Absender)", "reason": n.reason,
+             "written": letters.local_text(app, n.written)}
+            for n in mailrows.not_taken(db, list(titles))]
 
 
 def _missing_item(app: App, db: DbSession, project: Project, ref: requests.RequestRef | None,

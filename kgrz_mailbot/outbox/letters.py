@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from kgrz_mailbot.domain.model import ActionKind, MailFacts, Project, Session
+from kgrz_mailbot.domain.model import ActionKind, MailFacts, Person, Project, Session
 from kgrz_mailbot.domain.timeline import weekday_name
 from kgrz_mailbot.mail.compose import Attachment, Envelope, compose
 from kgrz_mailbot.mail.ids import new_message_id, thread_reference
@@ -15,6 +16,8 @@ from kgrz_mailbot.storage.requests import RequestRef
 
 if TYPE_CHECKING:
     from kgrz_mailbot.app import App
+
+_COMMENT = re.compile(r"\([^()]*\)")
 
 
 def committee_short(name: str) -> str:
@@ -50,6 +53,31 @@ def greeting(name: str) -> str:
     """The name to greet; raw 8-bit header bytes (surrogate escapes) are read as UTF-8, never passed on."""
     name = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace").strip()
     return name or "Projektleitung"
+
+
+def configured_person(app: App, address: str | None) -> Person | None:
+    """The lead or deputy of any configured project with this address (the first one configured)."""
+    wanted = (address or "").strip().lower()
+    people = (person for project in app.config.projects for person in (project.lead, *project.deputies))
+    return next((person for person in people if wanted and person.address == wanted), None)
+
+
+def greeting_for(app: App, address: str | None, display_name: str = "") -> str:
+    """Greet a lead or deputy by the configured name; others by their display name, read as a person would
+    say it (``Weber, Elke (Amt 10)`` is ``Elke Weber``)."""
+    person = configured_person(app, address)
+    return greeting(person.name if person and person.name else spoken_name(display_name))
+
+
+def spoken_name(display_name: str) -> str:
+    """``Nachname, Vorname (Amt 10)`` -> ``Vorname Nachname``; an address is no name."""
+    name = _COMMENT.sub(" ", display_name).strip(" \t\"'")
+    if "@" in name:
+        return ""
+    last, comma, first = name.partition(",")
+    if comma and last.strip() and first.strip() and "," not in first:
+        name = f"{first.strip()} {last.strip()}"
+    return " ".join(name.split())
 
 
 def build(

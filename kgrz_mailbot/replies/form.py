@@ -50,13 +50,30 @@ _ATTEMPT_WORDS = frozenset(
 
 _FUZZY_TARGETS = ("ampel", "fortschritt", "stand", "weiteres vorgehen", "meilenstein", "budget", "hinweis an das kgrz")
 _AMPEL = {"grün": Ampel.GRUEN, "gruen": Ampel.GRUEN, "green": Ampel.GRUEN, "grun": Ampel.GRUEN,
-          "gelb": Ampel.GELB, "yellow": Ampel.GELB, "rot": Ampel.ROT, "red": Ampel.ROT}
+          "gelb": Ampel.GELB, "yellow": Ampel.GELB, "rot": Ampel.ROT, "red": Ampel.ROT,
+          # The traffic-light emoji, as circles and as squares. 🟠/🟧 count as gelb: the middle light of a traffic
+          # light is amber, which German calls "gelb" (StVO § 37: Grün, Gelb, Rot); nobody means a fourth colour.
+          "\U0001f7e2": Ampel.GRUEN, "\U0001f7e9": Ampel.GRUEN, "\U0001f7e1": Ampel.GELB, "\U0001f7e8": Ampel.GELB,
+          "\U0001f7e0": Ampel.GELB, "\U0001f7e7": Ampel.GELB, "\U0001f534": Ampel.ROT, "\U0001f7e5": Ampel.ROT}
+# Words and single symbols of an Ampel value; punctuation, quotes and emoji modifiers around them do not count.
+_AMPEL_TOKEN_RE = re.compile(r"[^\W\d_]+|[^\w\s.,;:!?()\[\]{}\"'„“”‚‘’»«*_\-–—/\ufe0f\u200d]")
 _PERCENT_RE = re.compile(
     r"^(?:ca\.?|circa|etwa|ungefähr|rund|~)?\s*(\d{1,3})\s*(?:%|prozent|v\.\s*h\.)?\s*[.!]?$", re.I
 )
 _UNCHANGED_RE = re.compile(r"^[*_]*\s*unver(?:ä|ae|a)ndert\s*[*_]*\s*[.!]?$", re.I)
+# A short answer without labels that means "nothing changed": it gets the one-line fix, not the whole form.
+_UNCHANGED_LIKE_RE = re.compile(
+    r"^\W*(?:es gibt |es hat sich |bei uns |im projekt )?(?:(?:alles|stand|status|sachstand|projektstand|der stand|"
+    r"weiterhin|nach wie vor)\s+)?(?:unver(?:ä|ae|a)ndert|keine (?:änderung|veränderung|neuigkeit)(?:en)?|"
+    r"nichts (?:neues|geändert|verändert)|wie (?:bisher|gehabt|zuletzt(?: berichtet)?|im letzten bericht))\b",
+    re.I)
+NO_FORM = ("Im Antworttext wurde kein ausgefülltes Formular gefunden. Bitte das Formular aus der Anfrage in die "
+           "Antwort übernehmen und mindestens „Stand:“ ausfüllen.")
+NO_FORM_UNCHANGED = ("Im Antworttext wurde kein Formular gefunden. Hat sich seit dem letzten Bericht nichts geändert, "
+                     "genügt als Antwort die eine Zeile „Stand: unverändert“.")
 # Bullets lead types or Outlook's text rendering produces; all become "- " (C4 stored text).
 _BULLET_LINE_RE = re.compile(r"^\s*(?:[•·*–—▪■►➢\uf0b7\uf0a7-]|o(?=[ \t]))[ \t]+(?=\S)")
+_LONE_BULLET_RE = re.compile(r"^(?:[•·*–—▪■►➢\uf0b7\uf0a7-]|\d{1,2}[.)])$")
 _SPACES_RE = re.compile(r"[ \t\xa0\u2007\u202f]+")
 
 
@@ -76,6 +93,8 @@ def normalize_block(lines: list[str]) -> str | None:
     for line in lines:
         line = _BULLET_LINE_RE.sub("- ", line.replace("\t", " "))
         line = _SPACES_RE.sub(" ", line).strip()
+        if _LONE_BULLET_RE.match(line):
+            line = ""  # an empty list item (or one a converter emptied) is no content
         if line or (out and out[-1]):
             out.append(line)
     while out and not out[-1]:
@@ -89,11 +108,12 @@ def _one_line(lines: list[str]) -> str | None:
 
 
 def _ampel(value: str | None, problems: list[str]) -> Ampel | None:
+    """`grün`, `Grün!`, `„gelb“`, `🔴`, `🟢 grün`: every word or symbol names the same colour."""
     if not value:
         return None
-    word = value.strip(" *_.,;:!-–()").lower()
-    if word in _AMPEL:
-        return _AMPEL[word]
+    colours = {_AMPEL.get(token) for token in _AMPEL_TOKEN_RE.findall(value.lower())}
+    if len(colours) == 1 and None not in colours:
+        return colours.pop()
     problems.append(f"Ampel: {_q(value)} ist kein gültiger Wert. Bitte {_q('grün')}, {_q('gelb')} "
                     f"oder {_q('rot')} eintragen.")
     return None
@@ -108,6 +128,11 @@ def _fortschritt(value: str | None, problems: list[str]) -> int | None:
     problems.append(f"Fortschritt: {_q(value)} ist kein gültiger Wert. Bitte eine ganze Zahl von 0 bis 100 "
                     f"eintragen, z. B. {_q('40 %')}.")
     return None
+
+
+def _says_unchanged(text: str) -> bool:
+    lines = [line for line in text.split("\n") if line.strip()]
+    return len(text) <= 400 and any(_UNCHANGED_LIKE_RE.match(line.strip()) for line in lines[:6])
 
 
 def _is_attempted_label(word: str, key: str | None) -> bool:
@@ -145,8 +170,7 @@ def parse_form(text: str) -> tuple[StatusFields, list[str], list[str]]:
     raw, order, candidates = _split(text)
     problems: list[str] = []
     if not order:
-        problems.append("Im Antworttext wurde kein ausgefülltes Formular gefunden. Bitte das Formular aus der "
-                        "Anfrage in die Antwort übernehmen und mindestens „Stand:“ ausfüllen.")
+        problems.append(NO_FORM_UNCHANGED if _says_unchanged(text) else NO_FORM)
         return StatusFields(), problems, []
     for key in dict.fromkeys(k for k in order if order.count(k) > 1):
         problems.append(f"{_q(LABELS[key])} kommt mehrfach vor. Bitte jedes Feld nur einmal ausfüllen.")

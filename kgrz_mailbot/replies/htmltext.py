@@ -56,8 +56,24 @@ class _Lines:
         # State of "".join(buf), kept as we go instead of joining on every call (long lines were quadratic).
         self.filled = False  # has a character other than space and nbsp
         self.space_end = False  # ends with a space
+        # A list item's "- " or "1. ", written only in front of the item's first visible text: Word and the new
+        # Outlook put <p>/<div> blocks inside <li>, and an item without text must leave no lone dash behind.
+        self.pending = ""
+
+    def mark(self, prefix: str) -> None:
+        self.soft()
+        self.pending = prefix
+
+    def unmark(self) -> None:
+        self.pending = ""
 
     def text(self, value: str) -> None:
+        if self.pending:
+            if not value.strip(" \xa0"):
+                return  # whitespace before an item's text
+            self.soft()
+            self.buf.append(self.pending)
+            self.pending, self.space_end = "", True
         if not self.buf or self.space_end:
             value = value.lstrip(" ")
         if value:
@@ -168,6 +184,7 @@ class _Renderer:
         self.out = _Lines()
         self.word_html = word_html  # Word HTML: every <p> is one line, empty <p> are blank lines
         self.pre = 0
+        self.items = 0  # depth of <li> around the node
 
     def render(self, node: LexborNode) -> None:
         child = node.child
@@ -208,6 +225,8 @@ class _Renderer:
                 lines = [line for line in sub.out.lines]
                 while lines and not lines[0].strip(" \xa0"):
                     lines.pop(0)
+                while lines and not lines[-1].strip(" \xa0"):
+                    lines.pop()
                 cells.append(lines)
         cells = [c for c in cells if any(line.strip(" \xa0") for line in c)]
         self.out.soft()
@@ -223,26 +242,31 @@ class _Renderer:
     def block(self, node: LexborNode, tag: str) -> None:
         self.out.soft()
         before = self.out.emitted()
-        if tag == "li":
-            parent = node.parent
-            if parent is not None and parent.tag == "ol":
-                index = 1 + sum(1 for s in _prev_siblings(node) if s.tag == "li")
-                self.out.text(f"{index}. ")
-            else:
-                self.out.text("- ")
-        elif tag == "p" and (prefix := _list_prefix(node)) is not None:
-            self.out.text(prefix)
+        prefix = _item_prefix(node) if tag == "li" else _list_prefix(node) if tag == "p" else None
+        if prefix is not None:
+            self.out.mark(prefix)
         if tag == "pre":
             self.pre += 1
+        self.items += tag == "li"
         self.render(node)
+        self.items -= tag == "li"
         if tag == "pre":
             self.pre -= 1
+        if prefix is not None:
+            self.out.unmark()  # an item without text leaves nothing
         if tag == "p" and self.word_html and self.out.emitted() == before:
             self.out.hard()  # Outlook's empty <p class=MsoNormal>&nbsp;</p> is a blank line
-        elif tag == "p" and not self.word_html:
-            self.out.blank()
+        elif tag == "p" and not self.word_html and not self.items:
+            self.out.blank()  # paragraphs inside a list item stay lines of that item, as a plain answer has them
         else:
             self.out.soft()
+
+
+def _item_prefix(node: LexborNode) -> str:
+    parent = node.parent
+    if parent is not None and parent.tag == "ol":
+        return f"{1 + sum(1 for s in _prev_siblings(node) if s.tag == 'li')}. "
+    return "- "
 
 
 def _prev_siblings(node: LexborNode) -> list[LexborNode]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kgrz_mailbot.domain.model import Classification, MailFacts, StatusFields, Understanding
-from kgrz_mailbot.replies import classify, correlate, form, htmltext, length, mime, trim
+from kgrz_mailbot.replies import classify, correlate, form, htmltext, length, mime, quotedform, trim
 
 # The steps, in order (Mailman's pipeline idea: the order is data, listed once):
 #   1. facts      mime.parse_mail          raw bytes -> headers, decoded parts
@@ -12,6 +12,7 @@ from kgrz_mailbot.replies import classify, correlate, form, htmltext, length, mi
 #   4. trim       trim.trim                quotes, header blocks, signatures, sign-offs
 #   5. form       form.parse_form          labelled fields + German problems (length: over the limit)
 #   6. token      correlate.find_token     subject first, then the quoted body
+#   6a. in quote  quotedform.read_quoted_form  no form above the quote: values typed into our quoted form
 #   7. classify   classify.human_verdict   command, reply or unknown
 MAX_TEXT = length.MAX_TEXT  # RELIABILITY §5.4: answer text stored in the report
 
@@ -52,6 +53,14 @@ def _understand(raw: bytes, own_address: str) -> Understanding:
         problems = length.with_overlong(problems, too_long)
         labels = list(too_long.labels)
     token = correlate.find_token(mail.facts.subject, full)
+    in_quote = None
+    if not labels and (token or mail.facts.in_reply_to or mail.facts.references):
+        # No form above the quote: the lead may have answered inside the quoted copy of our request.
+        in_quote = quotedform.read_quoted_form(full[: MAX_TEXT * 5])
+    if in_quote is not None:
+        text = in_quote.text  # one form's worth of lines, bounded by the form of our request
+        fields, problems, labels = form.parse_form(text[:MAX_TEXT])
+        problems = [*in_quote.problems, *problems]
     verdict = classify.human_verdict(mail, text, token=token, labels_found=labels)
     if verdict.classification is not Classification.REPLY:
         fields, problems, labels = StatusFields(), [], []
@@ -65,6 +74,7 @@ def _understand(raw: bytes, own_address: str) -> Understanding:
         token=token,
         command=verdict.command,
         labels_found=tuple(labels),
+        answered_in_quote=in_quote is not None and verdict.classification is Classification.REPLY,
     )
 
 

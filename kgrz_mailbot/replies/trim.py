@@ -4,19 +4,10 @@ from __future__ import annotations
 
 import re
 
+from kgrz_mailbot.replies.footers import HINTS, is_footer
 from kgrz_mailbot.replies.form import label_key
 from kgrz_mailbot.replies.quotes import RULE_RE, find_quote, is_quote_line
 
-_FOOTER_RE = re.compile(
-    r"^\s*+(?:Von meinem .{1,40} gesendet|Gesendet (?:von|mit|vom|über) .{1,80}|Sent from (?:my )?.{1,60}|"
-    r"Get Outlook for .{1,60}|Holen Sie sich Outlook für .{1,60}|"
-    r"Diese Nachricht wurde von meinem .{1,80} gesendet|"
-    # The same app footers in the neighbours' languages (corpora: fr, no, da, sv, es, nl, it, pl, ru).
-    r"Envoyé (?:depuis|de|à partir de|avec|from) .{1,60}|Sendt fra .{1,60}|Skickat från .{1,60}|"
-    r"Enviado desde .{1,60}|Enviado do .{1,60}|Verzonden (?:vanaf|met|van) .{1,60}|Inviato da .{1,60}|"
-    r"Wysłane z .{1,60}|Отправлено с .{1,60})\.?\s*$",
-    re.IGNORECASE,
-)
 _DISCLAIMER_RE = re.compile(
     r"^\s*+(?:Diese[s]? (?:E-?Mail|Nachricht)\b.{0,80}\b(?:vertraulich|Informationen)|"
     r"Der Inhalt dieser (?:E-?Mail|Nachricht).{0,40}vertraulich|"
@@ -65,11 +56,6 @@ def _matching_lines(pattern: re.Pattern[str], line_re: re.Pattern[str], lines: l
     return found
 
 
-_FOOTER_FIRST_WORDS = ("von ", "gesendet ", "sent ", "get ", "holen ", "diese ", "envoyé ", "sendt ", "skickat ",
-                       "enviado ", "verzonden ", "inviato ", "wysłane ", "отправлено ")
-# Words each footer of _FOOTER_RE holds (lower case).
-_FOOTER_HINTS = ("gesendet", "sent ", "get outlook", "holen sie", "envoyé", "sendt ", "skickat", "enviado",
-                 "verzonden", "inviato", "wysłane", "отправлено")
 _MAX_PARTS = 50  # interleaved parts read per mail; a bound, not a limit real replies reach
 _WRAP_WIDTH = 60  # a quoted line this long may have been re-wrapped by the replying client
 # A line that is neither blank nor a `>` / Supercite quote (quotes.is_quote_line), in "\n" + text.
@@ -118,9 +104,7 @@ def _cut_signoff(lines: list[str]) -> list[str]:
 def _strip_footers(lines: list[str]) -> list[str]:
     """A mobile footer ends what the lead typed: the app inserts it right below the new text."""
     for i, line in enumerate(lines):
-        # The first word, checked in C, spares the regex for nearly every line.
-        if (line.lstrip()[:12].lower().startswith(_FOOTER_FIRST_WORDS) and _FOOTER_RE.match(line)
-                and not _has_label(lines[i + 1 :])):
+        if is_footer(line) and not _has_label(lines[i + 1 :]):
             return lines[:i]
     return lines
 
@@ -143,7 +127,7 @@ def strip_noise(lines: list[str], *, list_footer: bool = True) -> list[str]:
         lines = _cut_list_footer(lines)
     # Most texts hold no footer word at all: one check on the whole text spares three per-line passes.
     low = "\n".join(lines).lower()
-    footers = any(word in low for word in _FOOTER_HINTS)
+    footers = any(word in low for word in HINTS)
     if footers:
         lines = _strip_footers(lines)
     lines = _cut_signature(lines)

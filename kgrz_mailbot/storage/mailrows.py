@@ -152,15 +152,40 @@ def raw_of(db: DbSession, inbound_ids: list[int]) -> dict[int, bytes]:
 
 
 def absences(db: DbSession, addresses: list[str], since: datetime) -> dict[str, datetime]:
-    """Out-of-office notices received from these addresses since a point in time."""
+    """Out-of-office notices received from these addresses since a point in time: per address the date the latest
+    notice was written (its ``Date:``; when it arrived only where it has none), not when a poll fetched it."""
     rows = db.exec(
-        select(InboundMailRow.from_address, InboundMailRow.received_at).where(
+        select(InboundMailRow.from_address, InboundMailRow.date_header, InboundMailRow.received_at).where(
             InboundMailRow.classification == "auto-reply",
             col(InboundMailRow.from_address).in_(addresses),
             InboundMailRow.received_at >= since,
-        )
+        ).order_by(InboundMailRow.received_at, InboundMailRow.id)
     ).all()
-    return {address: at for address, at in rows if address}
+    return {address: written or arrived for address, written, arrived in rows if address}
+
+
+@dataclass(frozen=True)
+class NotTaken:
+    """A mail matched to a request but not taken from its sender (``inbox/unheard.py``)."""
+
+    status_request_id: int
+    sender: str | None
+    written: datetime  # its Date:, else when it arrived
+    reason: str
+
+
+def not_taken(db: DbSession, request_ids: list[int]) -> list[NotTaken]:
+    """The mails refused for these requests, oldest first."""
+    if not request_ids:
+        return []
+    rows = db.exec(
+        select(InboundMailRow.status_request_id, InboundMailRow.from_address, InboundMailRow.date_header,
+               InboundMailRow.received_at, InboundMailRow.error).where(
+            InboundMailRow.outcome == "unauthorised", col(InboundMailRow.status_request_id).in_(request_ids),
+        ).order_by(InboundMailRow.received_at, InboundMailRow.id)
+    ).all()
+    return [NotTaken(request_id, sender, written or arrived, error or "")
+            for request_id, sender, written, arrived, error in rows if request_id is not None]
 
 
 # --- outbox ----------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ class ProjectStatus:
     token: str | None
     last_problem: str | None
     absences: tuple[str, ...] = ()  # out-of-office notices from the lead or deputies since the request
+    not_taken: tuple[mailrows.NotTaken, ...] = ()  # answers refused from their sender (inbox/unheard.py)
 
 
 def quarantine_count(app: App) -> int:
@@ -46,6 +47,7 @@ def session_status(app: App, session: Session) -> tuple[list[ProjectStatus], lis
         sid = session_id(db, session)
         refs = {r.project_key: r for r in requests.requests_of_session(db, sid)}
         answers = requests.answers_of_session(db, sid)
+        refused = mailrows.not_taken(db, [r.id for r in refs.values()])
         result = []
         for project in app.config.active_projects:
             ref = refs.get(project.key)
@@ -61,6 +63,7 @@ def session_status(app: App, session: Session) -> tuple[list[ProjectStatus], lis
                 answered_by=answer.sender if answer else None, answered_at=answer.answered_at if answer else None,
                 token=ref.token if ref else None, last_problem=problems[0] if problems else None,
                 absences=tuple(f"{address} ({at.astimezone(app.zone):%d.%m.%Y})" for address, at in absent.items()),
+                not_taken=tuple(n for n in refused if ref and n.status_request_id == ref.id),
             ))
         return result, drafts.drafts_of_session(db, sid)
 
@@ -72,7 +75,9 @@ def status_json(app: App, session: Session, rows: list[ProjectStatus], versions:
         "projects": [
             {"key": r.key, "requested": r.requested, "reminders": r.reminders, "answered": r.answered,
              "answered_by": r.answered_by, "answered_at": r.answered_at.isoformat() if r.answered_at else None,
-             "token": r.token, "absences": list(r.absences)}
+             "token": r.token, "absences": list(r.absences),
+             "not_taken": [{"from": n.sender, "date": n.written.astimezone(app.zone).isoformat(), "reason": n.reason}
+                           for n in r.not_taken]}
             for r in rows
         ],
         "quarantine": quarantine_count(app),
@@ -110,6 +115,9 @@ def status_text(app: App, session: Session, rows: list[ProjectStatus], versions:
         lines.append(f"      {state}; Erinnerungen: {r.reminders}; Leitung: {r.lead}")
         if r.absences:
             lines.append(f"      Abwesenheitsnotiz: {', '.join(r.absences)}")
+        for n in r.not_taken:
+            lines.append(f"      Nicht übernommen: Mail von {n.sender or '(ohne Absender)'} vom "
+                         f"{n.written.astimezone(app.zone):%d.%m.%Y %H:%M} – {n.reason}")
     for line in unverifiable_sends(app):
         lines.append(f"\n  Versand nicht nachprüfbar (im Postfach „Gesendet“ prüfen, ggf. von Hand senden): {line}")
     lines += attention.late_text(app, attention.late_mails(app, session))

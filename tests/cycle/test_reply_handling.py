@@ -90,17 +90,19 @@ def test_a_deputy_may_answer_for_the_lead(requested: App) -> None:
     assert sent_to(requested, "frank.klein@koblenz.example", "Bestätigung")
 
 
-@pytest.mark.parametrize("outsider", [
-    "sabine.kraemer@koblenz.example",  # a lead, but of another project
-    "kollege.mueller@koblenz.example",  # a colleague the lead forwarded the request to
-    "julia.richter@koblenz-example.net",  # look-alike domain
+@pytest.mark.parametrize(("outsider", "told"), [
+    ("sabine.kraemer@koblenz.example", "sabine.kraemer@koblenz.example"),  # a lead, but of another project
+    ("kollege.mueller@koblenz.example", LEAD),  # a colleague the lead forwarded the request to
+    ("julia.richter@koblenz-example.net", LEAD),  # look-alike domain
 ])
-def test_nobody_else_changes_a_report_and_nobody_else_gets_an_answer(requested: App, outsider: str) -> None:
+def test_nobody_else_changes_a_report_and_only_a_configured_address_hears_of_it(
+        requested: App, outsider: str, told: str) -> None:
     count = len(sent_messages(requested))
     deliver(requested, outlook_reply(request_for(requested), outsider, "Julia Richter", ANSWER, at("2018-08-30T09:00")))
     assert process_inbox(requested).outcomes == {"unauthorised": 1}
     assert answer_of(requested) is None
-    assert len(sent_messages(requested)) == count
+    [notice] = sent_messages(requested)[count:]
+    assert str(notice["To"]).endswith(f"<{told}>") and str(notice["Subject"]).startswith("Nicht übernommen")
     assert inbound_rows(requested)[0].raw  # stored all the same
 
 

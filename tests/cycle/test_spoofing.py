@@ -53,30 +53,34 @@ def with_own_mta(config_dir: Path, clock: FixedClock) -> App:
     return app
 
 
-SPOOFS: dict[str, Callable[[], tuple[str, str]]] = {
-    "display name of the lead, address of an outsider": lambda: ('"Sabine Krämer" <evil@example.net>', ""),
-    "lead's address as display name": lambda: (f"{LEAD} <evil@evil.example>", ""),
+OTHER_LEAD, OTHER_DEPUTY = "thomas.becker@koblenz.example", "laura.schmitt@koblenz.example"
+# case -> (From, extra header, the configured address that hears of it: the lead whose project the mail names, or
+# the configured person the From names; None: nobody, the mail is the bot's own)
+SPOOFS: dict[str, Callable[[], tuple[str, str, str | None]]] = {
+    "display name of the lead, address of an outsider": lambda: ('"Sabine Krämer" <evil@example.net>', "", LEAD),
+    "lead's address as display name": lambda: (f"{LEAD} <evil@evil.example>", "", LEAD),
     "encoded-word display name that decodes to the lead's address":
-        lambda: ("=?utf-8?q?sabine.kraemer=40koblenz.example?= <evil@evil.example>", ""),
-    "two mailboxes in From": lambda: (f"{LEAD}, evil@evil.example", ""),
-    "look-alike domain with a hyphen": lambda: ("Sabine Krämer <sabine.kraemer@koblenz-example.net>", ""),
-    "look-alike domain with a digit": lambda: ("Sabine Krämer <sabine.kraemer@kob1enz.example>", ""),
-    "look-alike domain as a subdomain": lambda: ("Sabine Krämer <sabine.kraemer@koblenz.example.evil.net>", ""),
-    "Cyrillic o in the domain": lambda: ("Sabine Krämer <sabine.kraemer@k\u043eblenz.example>", ""),
-    "look-alike local part": lambda: ("Sabine Krämer <sabine.kraemmer@koblenz.example>", ""),
-    "outsider with the lead in Sender": lambda: ("Evil <evil@evil.example>", f"Sender: {LEAD}"),
-    "outsider with the lead in Reply-To": lambda: ("Evil <evil@evil.example>", f"Reply-To: {LEAD}"),
-    "reply-all by a colleague who was in Cc": lambda: ("Kollege Müller <kollege.mueller@koblenz.example>", ""),
-    "lead of another project": lambda: ("Thomas Becker <thomas.becker@koblenz.example>", ""),
-    "deputy of another project": lambda: ("Laura Schmitt <laura.schmitt@koblenz.example>", ""),
-    "the bot's own address": lambda: ("KGRZ Projektstatus <projektstatus@koblenz.example>", ""),
-    "no From at all": lambda: ("", ""),
+        lambda: ("=?utf-8?q?sabine.kraemer=40koblenz.example?= <evil@evil.example>", "", LEAD),
+    "two mailboxes in From": lambda: (f"{LEAD}, evil@evil.example", "", LEAD),
+    "look-alike domain with a hyphen": lambda: ("Sabine Krämer <sabine.kraemer@koblenz-example.net>", "", LEAD),
+    "look-alike domain with a digit": lambda: ("Sabine Krämer <sabine.kraemer@kob1enz.example>", "", LEAD),
+    "look-alike domain as a subdomain": lambda: ("Sabine Krämer <sabine.kraemer@koblenz.example.evil.net>", "",
+                                                 LEAD),
+    "Cyrillic o in the domain": lambda: ("Sabine Krämer <sabine.kraemer@k\u043eblenz.example>", "", LEAD),
+    "look-alike local part": lambda: ("Sabine Krämer <sabine.kraemmer@koblenz.example>", "", LEAD),
+    "outsider with the lead in Sender": lambda: ("Evil <evil@evil.example>", f"Sender: {LEAD}", LEAD),
+    "outsider with another lead in Reply-To": lambda: ("Evil <evil@evil.example>", f"Reply-To: {OTHER_LEAD}", LEAD),
+    "reply-all by a colleague who was in Cc": lambda: ("Kollege Müller <kollege.mueller@koblenz.example>", "", LEAD),
+    "lead of another project": lambda: ("Thomas Becker <thomas.becker@koblenz.example>", "", OTHER_LEAD),
+    "deputy of another project": lambda: ("Laura Schmitt <laura.schmitt@koblenz.example>", "", OTHER_DEPUTY),
+    "the bot's own address": lambda: ("KGRZ Projektstatus <projektstatus@koblenz.example>", "", None),
+    "no From at all": lambda: ("", "", LEAD),
 }
 
 
 @pytest.mark.parametrize("case", list(SPOOFS))
-def test_a_spoofed_reply_changes_nothing_and_gets_no_answer(requested: App, case: str) -> None:
-    from_header, extra = SPOOFS[case]()
+def test_a_spoofed_reply_changes_nothing_and_only_a_configured_address_hears_of_it(requested: App, case: str) -> None:
+    from_header, extra, told = SPOOFS[case]()
     raw = reply(requested, from_header, extra)
     if not from_header:
         raw = raw.replace(b"From: \n", b"", 1)
@@ -85,7 +89,14 @@ def test_a_spoofed_reply_changes_nothing_and_gets_no_answer(requested: App, case
     outcomes = process_inbox(requested).outcomes
     assert "accepted" not in outcomes, outcomes
     assert stored_answer(requested) is None
-    assert len(sent_messages(requested)) == count
+    notices = sent_messages(requested)[count:]
+    if told is None:
+        assert notices == []
+        return
+    # one notice, to the address from projects.toml: never to the forger, to Reply-To or to Sender
+    [notice] = notices
+    assert str(notice["To"]).rsplit("<", 1)[-1].rstrip(">") == told and notice["Cc"] is None
+    assert str(notice["Subject"]).startswith("Nicht übernommen: Statusmeldung eCollaboration")
 
 
 def test_a_forged_token_from_an_outsider_without_any_thread_headers_changes_nothing(requested: App) -> None:

@@ -53,7 +53,8 @@ def test_a_session_runs_from_request_to_draft(app: App, clock: FixedClock) -> No
     assert not any("andreas.schulz" in str(m["To"]) and "Bestätigung" in str(m["Subject"]) for m in sent_messages(app))
     rows, _ = session_status(app, app.session(at("2018-09-19T00:00").date()))
     schulz = next(r for r in rows if r.key == "interkommunal")
-    assert not schulz.answered and schulz.absences == ("andreas.schulz@koblenz.example (31.08.2018)",)
+    # the date the notice was written (29.08.), not the day the poll fetched it (31.08.)
+    assert not schulz.answered and schulz.absences == ("andreas.schulz@koblenz.example (29.08.2018)",)
 
     # T-14: the reminder goes only to the silent, deputies in Cc.
     clock.set(at("2018-09-05T08:00"))
