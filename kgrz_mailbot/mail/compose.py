@@ -69,8 +69,10 @@ def compose(envelope: Envelope, text: str, html: str | None = None) -> bytes:
     msg["Auto-Submitted"] = _header("Auto-Submitted", "auto-generated")
     msg["X-KGRZ-Mailbot"] = _header("X-KGRZ-Mailbot", envelope.instance)
     if envelope.expects_answer:
-        # Keep NDRs (we want to learn about bad addresses) but ask for no out-of-office storms.
-        msg["X-Auto-Response-Suppress"] = _header("X-Auto-Response-Suppress", "OOF, AutoReply")
+        # MS-OXCMAIL 2.2.3.2.14: no delivery and read receipts (DR, RN, NRN) and no inbox-rule auto-replies
+        # (AutoReply), but NDRs (bad addresses) and out-of-office notices (OOF) still come: the deadline mail and
+        # `status` say who is away, and the bot stores every auto-reply without ever answering it, so no loop.
+        msg["X-Auto-Response-Suppress"] = _header("X-Auto-Response-Suppress", "DR, RN, NRN, AutoReply")
     else:
         msg["Precedence"] = _header("Precedence", "bulk")
     msg["Content-Language"] = _header("Content-Language", "de-DE")

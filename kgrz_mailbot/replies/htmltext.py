@@ -44,6 +44,7 @@ _OUTLOOK_BORDER = re.compile(r"border-top:(?:solid)?#(?:e1e1e1|b5c4df)|border-to
 _HEADER_WORDS = re.compile(r"\b(?:Von|From|Gesendet|Sent|Datum|Date|Betreff|Subject)\s*:", re.I)
 _WS = re.compile(r"[ \t\r\n\f]+")
 _BLANK_RUN = re.compile(r"\n{3,}")
+_ITEM_START = re.compile(r"^\s*(?:- |\d{1,3}[.)] )")
 _NUMBERING = re.compile(r"^\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)]$")
 
 
@@ -88,6 +89,8 @@ class _Lines:
             self._reset()
 
     def hard(self) -> None:
+        if self.pending and not self.buf:
+            return  # a <br> before an item's text
         self.lines.append("".join(self.buf).rstrip())
         self._reset()
 
@@ -232,12 +235,15 @@ class _Renderer:
         self.out.soft()
         if not cells:
             return
-        self.out.text("\t".join(c[0].strip() for c in cells))
-        self.out.hard()
-        for rest in (c[1:] for c in cells):
-            for line in rest:
-                self.out.text(line)
-                self.out.hard()
+        if any(_ITEM_START.match(c[0]) for c in cells[1:]):
+            # A list in a cell (Word tables pasted into the answer): the cells one below the other, so each item
+            # stays a line of its own instead of sticking to the cell beside it.
+            lines = [line for c in cells for line in c]
+        else:
+            lines = ["\t".join(c[0].strip() for c in cells), *(line for c in cells for line in c[1:])]
+        for line in lines:
+            self.out.text(line)
+            self.out.hard()
 
     def block(self, node: LexborNode, tag: str) -> None:
         self.out.soft()

@@ -13,6 +13,7 @@ from email.utils import getaddresses, parsedate_to_datetime
 from functools import cached_property, lru_cache
 
 from kgrz_mailbot.domain.model import MailFacts
+from kgrz_mailbot.replies.flowed import unflow
 from kgrz_mailbot.replies.mimepolicy import PARSER as _PARSER
 
 # Limits of RELIABILITY.md §5.4, enforced before and while parsing (the email package has known DoS paths).
@@ -28,6 +29,8 @@ _MSGID_RE = re.compile(r"<[^<>\s]+>")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FOLD_RE = re.compile(r"\r?\n[ \t]+")
 _HEADER_END_RE = re.compile(rb"\r?\n\r?\n")
+_FLOWED_RE = re.compile(r";\s*format\s*=\s*\"?flowed\b", re.I)
+_DELSP_RE = re.compile(r";\s*delsp\s*=\s*\"?yes\b", re.I)
 # Header values repeat across a poll (content types, the leads' and our own addresses, subjects): the pure
 # decoders below are memoised, for short values only: 5 caches of 1024 x 512 chars stay small whatever arrives.
 _MEMO_SIZE = 1024
@@ -315,6 +318,9 @@ def _collect(msg: Message) -> tuple[str | None, str | None, bool]:
             tnef_part = tnef_part or part
         elif ctype == "text/plain" and plain is None and not _is_attachment(part):
             plain = _part_text(part)
+            flowed = _FLOWED_RE.search(_header_str(part, "content-type") or "")
+            if flowed:
+                plain = unflow(plain, delsp=bool(_DELSP_RE.search(flowed.string)))
         elif ctype == "text/html" and html is None and not _is_attachment(part):
             html = _part_text(part)
     if tnef_part is not None and not (plain or "").strip() and not (html or "").strip():

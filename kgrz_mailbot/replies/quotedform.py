@@ -27,6 +27,8 @@ _NAMES = "Ampel|Fortschritt|Stand|Weiteres Vorgehen|Meilenstein|Budget|Hinweis a
 # lead's): glued to the text typed in front of it ("grünFortschritt:"), or ending the line after a space
 # ("grün Fortschritt:"); a label mid-sentence after a space ("Zum Stand: 31.08.") is the lead's own text.
 _INNER_LABEL = re.compile(rf"(?:(?<=[^\W\d_])|(?<=[.,;:!?)%\d]))(?P<glued>{_NAMES}):|\S\s+(?P<last>{_NAMES}):\s*$")
+# Outlook's "Kommentare markieren mit" puts the author's name in brackets before each inline answer.
+_COMMENT_MARK = re.compile(r"(^|:)[ \t]*\[[^\W\d_](?:[^\W\d_]|[ .,'-]){0,58}\][ \t]*")
 _MIN_LABELS = 4  # of the seven in form order: a copy of our form, not a few labels somewhere in a quote
 
 
@@ -41,17 +43,28 @@ def _unquoted(line: str) -> tuple[str, bool]:
     return (line[match.end():], True) if match else (line, False)
 
 
+def _is_form(found: list[tuple[int, str]]) -> bool:
+    return len(found) >= _MIN_LABELS and any(key == "stand" for _, key in found)
+
+
 def _labels_in_order(lines: list[str]) -> list[tuple[int, str]]:
-    """(line index, key) of the first copy of our form: its labels in form order, from `Ampel:` on."""
+    """(line index, key) of the first copy of our form: its labels in form order, from `Ampel:` on.
+
+    A run that breaks off early is no form: a wrapped line of our instructions may start with "Ampel: grün, gelb
+    oder rot", and the form itself follows a few lines further down.
+    """
     found: list[tuple[int, str]] = []
     for i, line in enumerate(lines):
         key = label_key(line)
-        if key is None or (not found and key != "ampel"):
+        if key is None:
             continue
-        if found and FORM_KEYS.index(key) <= FORM_KEYS.index(found[-1][1]):
+        if found and FORM_KEYS.index(key) > FORM_KEYS.index(found[-1][1]):
+            found.append((i, key))
+            continue
+        if _is_form(found):
             break  # the next copy of the form (an earlier mail of the thread) or a label typed twice
-        found.append((i, key))
-    return found
+        found = [(i, key)] if key == "ampel" else []
+    return found if _is_form(found) else []
 
 
 def _form_end(lines: list[str], quoted: list[bool], last: int) -> int:
@@ -76,11 +89,12 @@ def read_quoted_form(full_text: str) -> QuotedAnswer | None:
     pairs = [_unquoted(line) for line in full_text.replace("\r\n", "\n").replace("\xa0", " ").split("\n")]
     lines, quoted = [p[0] for p in pairs], [p[1] for p in pairs]
     labels = _labels_in_order(lines)
-    if len(labels) < _MIN_LABELS or "stand" not in {key for _, key in labels}:
+    if not labels:
         return None
     kept: list[str] = []
     problems: list[str] = []
     for line in lines[labels[0][0]:_form_end(lines, quoted, labels[-1][0])]:
+        line = _COMMENT_MARK.sub(lambda m: m[1] + (" " if m[1] else ""), line)
         match = LABEL_RE.match(line)
         inner = _INNER_LABEL.search(match.group("rest") if match else line)
         if inner is None:

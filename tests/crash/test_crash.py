@@ -22,7 +22,8 @@ def test_sixty_kills_break_no_invariant(tmp_path: Path) -> None:
     assert tally.kills >= KILLS and tally.restarts == tally.kills
     # The kills must land in the windows that matter, not only while Python imports.
     assert tally.windows.get("gespeichert, nicht ausgewertet", 0) + tally.windows.get("im Postausgang wartend", 0) > 0
-    assert tally.mails_sent == 20 * tally.worlds
+    # 20 of the cycle, plus the one notice to Julia Richter that an outsider answered her request (r05-outsider)
+    assert tally.mails_sent == 21 * tally.worlds
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from kgrz_mailbot.storage.tables import InboundMailRow, OutboundMailRow, Project
 REPO = Path(__file__).resolve().parents[2]
 ZONE = ZoneInfo("Europe/Berlin")
 # kinds that answer one inbound mail
-ANSWERS = {"confirmation", "rejection", "command", "unmatched", "approval", "approval-notice", "late"}
+ANSWERS = {"confirmation", "rejection", "command", "unmatched", "approval", "approval-notice", "late", "unheard"}
 MESSAGE_ID = re.compile(rb"(?im)^message-id:[ \t]*<[^>\r\n]*>")
 HANG_SECONDS = 20.0  # one poll over a few mails; far beyond any honest parse, short enough for CI
 
@@ -146,7 +146,9 @@ class FuzzWorld:
         for mail in answers:
             if not valid or mail.kind not in ANSWERS:
                 problems.append(f"{name}: {mail.kind} versandt, obwohl {row.state}/{row.classification}")
-            if mail.recipients != row.from_address or mail.recipients not in self.authorised:
+            # a refused answer is told to a configured address (inbox/unheard.py), every other answer to its sender
+            to_sender = mail.kind == "unheard" or mail.recipients == row.from_address
+            if not to_sender or mail.recipients not in self.authorised:
                 problems.append(f"{name}: {mail.kind} an {mail.recipients} (Absender {row.from_address})")
         problems += [f"{name}: {m.kind} bleibt '{m.state}'" for m in answers if m.state != "sent"]
         kept_as = row.state if row.state != "processed" else f"processed/{row.outcome}"

@@ -106,3 +106,39 @@ def test_new_text_parses_once_for_structure_and_text() -> None:
         expected = html_to_text(html)[0] if has_structure(html) else None
         assert new_text(html, unless_plain=True) == expected
         assert new_text(html, unless_plain=False) == html_to_text(html)[0]
+
+
+def test_list_items_holding_paragraphs_divs_and_spans_are_dash_items_without_lone_dashes() -> None:
+    for item in ("<p>{}</p>", "<div>{}</div>", "<div role=presentation class=elementToProof>{}</div>",
+                 "<span style='color:#C00000'>{}</span>", "<p class=MsoNormal>{}<o:p></o:p></p>"):
+        html = "<div>Stand:</div><ul><li>" + item.format("eins") + "</li><li>" + item.format("zwei") + "</li></ul>"
+        assert html_to_text(html)[0] == "Stand:\n- eins\n- zwei", item
+
+
+def test_a_second_paragraph_of_an_item_stays_with_it_and_numbers_come_before_the_text() -> None:
+    html = "<ol><li><p>erstens</p><p>mit Erläuterung</p></li><li><div><br></div><div>zweitens</div></li></ol>"
+    assert html_to_text(html)[0] == "1. erstens\nmit Erläuterung\n2. zweitens"
+
+
+def test_empty_list_items_leave_nothing() -> None:
+    html = "<ul><li></li><li><br></li><li>&nbsp;</li><li><p></p></li><li>echt</li></ul>"
+    assert html_to_text(html)[0] == "- echt"
+
+
+def test_nested_lists_are_items_of_their_own() -> None:
+    html = "<ul><li>eins<ul><li>unter a</li><li><p>unter b</p></li></ul></li><li><ul><li>nur unter</li></ul></li></ul>"
+    assert html_to_text(html)[0] == "- eins\n- unter a\n- unter b\n- nur unter"
+
+
+def test_an_empty_word_list_paragraph_is_no_item() -> None:
+    empty = ("<p class=MsoListParagraphCxSpLast style='mso-list:l0 level1 lfo1'><![if !supportLists]>"
+             "<span style='font-family:Symbol'><span style='mso-list:Ignore'>·<span style='font:7.0pt'>&nbsp;&nbsp; "
+             "</span></span></span><![endif]><o:p>&nbsp;</o:p></p>")
+    assert html_to_text(WORD.format(p("Stand:") + empty + p("weiter")))[0] == "Stand:\n\nweiter"
+
+
+def test_a_list_in_a_table_cell_keeps_its_items_on_lines_of_their_own() -> None:
+    table = ("<table><tr><td><p class=MsoNormal>Bis 31.10.2018</p></td><td><ul><li>Amt 20</li><li>Amt 30</li></ul>"
+             "</td></tr><tr><td><p class=MsoNormal>Bis 15.12.2018</p></td><td><p class=MsoNormal>Rest</p></td></tr>"
+             "</table>")
+    assert html_to_text(WORD.format(table))[0] == "Bis 31.10.2018\n- Amt 20\n- Amt 30\nBis 15.12.2018\tRest"

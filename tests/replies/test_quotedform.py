@@ -86,3 +86,15 @@ def test_only_the_first_copy_of_the_form_counts() -> None:
     newest = ["Ampel: gelb", *FORM[1:3], "Neu.", *FORM[3:]]
     older = ["Ampel: rot", *FORM[1:3], "Alt.", *FORM[3:]]
     assert fields_of("\n".join([*HEADER, *newest, "", *HEADER, *older])) == {"ampel": "gelb", "stand": "Neu."}
+
+
+def test_a_wrapped_line_of_our_instructions_is_not_the_form() -> None:
+    intro = [*INTRO, "So geht es: Antworten Sie auf diese Mail und füllen Sie das Formular aus.",
+             "Ampel: grün, gelb oder rot; Fortschritt in Prozent. Absätze und Aufzählungen", "bleiben erhalten.", ""]
+    text = "\n".join([*HEADER, *intro, "Ampel: gelb", *FORM[1:3], "Läuft.", *FORM[3:], *BELOW])
+    assert fields_of(text) == {"ampel": "gelb", "stand": "Läuft."}
+
+
+def test_outlooks_comment_marks_before_inline_answers_are_not_values() -> None:
+    form = ["Ampel: [Muster, Erika] grün", "Fortschritt:", "Stand:", "[Muster, Erika] Der Pilot läuft.", *FORM[3:]]
+    assert fields_of("\n".join([*HEADER, *INTRO, *form, *BELOW])) == {"ampel": "gruen", "stand": "Der Pilot läuft."}
