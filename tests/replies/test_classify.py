@@ -75,3 +75,20 @@ def test_human_without_token_labels_or_thread_is_unknown() -> None:
 def test_thread_headers_alone_make_a_reply() -> None:
     result = verdict("From: a@koblenz.example\r\nIn-Reply-To: <x@y>", "Danke!", labels=())
     assert result.classification is Classification.REPLY
+
+
+
+@pytest.mark.parametrize("headers", [
+    "Subject: Erika Muster ist außer Haus.",  # HCL Notes' out-of-office agent (de)
+    "Subject: Erika Muster/KGRZ/Koblenz is out of the office.",  # the same in English
+    "Subject: Abwesenheitsmeldung: Statusabfrage",  # a GroupWise vacation rule's subject
+    "Subject: Statusabfrage\r\nX-Notes-Item: 1; name=$AssistMail",  # Domino's out-of-office item
+])
+def test_notes_and_groupwise_absences_are_auto_replies(headers: str) -> None:
+    assert verdict("From: erika.muster@koblenz.example\r\n" + headers, "Ich bin nicht im Büro.", ()).classification \
+        is Classification.AUTO_REPLY
+
+
+def test_a_lead_who_writes_that_a_colleague_is_away_is_no_auto_reply() -> None:
+    result = verdict(FROM, "Herr Weber ist außer Haus.\nStand: läuft", ("stand",), "KGRZ-7K2QXA")
+    assert result.classification is Classification.REPLY

@@ -7,6 +7,7 @@ import pytest
 from kgrz_mailbot.domain.model import Classification, Command
 from kgrz_mailbot.replies.form import LABELS
 from kgrz_mailbot.replies.pipeline import understand
+from tests.cycle.heard import CASES as HEARD
 
 from .helpers import MAILS_DIR, OWN_ADDRESS, understood
 
@@ -137,6 +138,7 @@ def test_every_mail_in_the_corpus_has_an_expectation() -> None:
     names = {path.stem for path in MAILS_DIR.glob("*.eml")}
     covered = (set(VALID_REPLIES) | set(NOT_REPLIES) | set(COMMANDS) | set(INVALID) | set(WITHOUT_TOKEN)
                | {"near_miss_content_kept"})
+    covered |= set(HEARD) | {"outlook_question_to_quoted_rejection"}  # issue 12: tests/replies/test_heard_mails.py
     assert names == covered
     assert len(names) >= 30
 
