@@ -123,6 +123,11 @@ INVALID = {
 WITHOUT_TOKEN: dict[str, dict[str, object]] = {
     "outlook_signature_base64_entities": {"ampel": "gruen",
                                           "stand": "Die Schulungen für die Fachbereiche sind abgeschlossen."},
+    # own subject, nothing quoted: only In-Reply-To (the Message-ID Exchange Online gave the request) ties it
+    "new_outlook_reply_subject_rewritten_no_quote": {
+        "ampel": "gelb", "fortschritt": 60,
+        "stand": "Die neue Telefonanlage ist in drei von fünf Dienstgebäuden in Betrieb.",
+        "weiteres_vorgehen": "Rathaus und Stadtbibliothek folgen im Oktober."},
 }
 
 
