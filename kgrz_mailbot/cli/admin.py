@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 from pathlib import Path
 
 from kgrz_mailbot.app import App
@@ -49,7 +51,18 @@ def cmd_purge(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from kgrz_mailbot.housekeeping.retention import export_person  # noqa: PLC0415
 
-    print_json(export_person(open_app(args).store, args.person, include_raw=args.raw))
+    data = export_person(open_app(args).store, args.person, include_raw=args.raw)
+    if not args.output:
+        print_json(data)
+        return 0
+    try:  # a new file, private from its first byte (O_EXCL: an earlier export is never overwritten)
+        fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise MailbotError(f"{args.output} gibt es schon und wird nicht überschrieben; bitte einen neuen "
+                           "Dateinamen angeben.") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=2)
+    print(f"Auskunft zu {args.person} geschrieben: {args.output}")
     return 0
 
 

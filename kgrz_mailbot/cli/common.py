@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.clock import Clock, FixedClock
 from kgrz_mailbot.config.load import config_dir, load_config
 from kgrz_mailbot.config.settings import Config
+from kgrz_mailbot.errors import MailbotError
 
 
 def parse_now(value: str | None, zone: ZoneInfo) -> Clock | None:
@@ -27,8 +29,29 @@ def load(args: argparse.Namespace) -> Config:
 
 def open_app(args: argparse.Namespace) -> App:
     config = load(args)
+    refuse_foreign_state(config)
     return build_app(config, clock=parse_now(getattr(args, "now", None), ZoneInfo(config.organisation.timezone)))
 
 
 def print_json(data: object) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def refuse_foreign_state(config: Config) -> None:
+    """Root must not write into the service account's state: the service could not read what root creates
+    there (the database's journal, a Maildir file, a draft, all private to their owner)."""
+    if os.geteuid() != 0 or not config.state_dir.is_dir():
+        return
+    owner = config.state_dir.stat().st_uid
+    if owner == 0:
+        return
+    try:
+        import pwd  # noqa: PLC0415 - POSIX; only for the name in the message
+
+        name = pwd.getpwuid(owner).pw_name
+    except (ImportError, KeyError):
+        name = str(owner)
+    raise MailbotError(
+        f"{config.state_dir} gehört dem Dienstkonto {name}; was root dort anlegt, könnte der Dienst nicht lesen. "
+        f"Bitte als Dienstkonto ausführen: „kgrz-mailbot …“ über /usr/local/bin (wechselt selbst zum Dienstkonto) "
+        f"oder „sudo -u {name} kgrz-mailbot …“.")

@@ -9,18 +9,26 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from kgrz_mailbot.app import build_app
-from kgrz_mailbot.cli.common import load, open_app, parse_now, print_json
+from kgrz_mailbot.cli.common import load, open_app, parse_now, print_json, refuse_foreign_state
 from kgrz_mailbot.clock import SystemClock
 from kgrz_mailbot.config.load import config_dir
 from kgrz_mailbot.errors import ConfigError
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """What the service will need: valid files, templates that render, folders it can write, a transport."""
+    from kgrz_mailbot.config.readiness import readiness_problems  # noqa: PLC0415
     from kgrz_mailbot.reports.render import Renderer  # noqa: PLC0415
     from kgrz_mailbot.transports.check import WARNING, check_connection, problems  # noqa: PLC0415
 
     config = load(args)
-    problems = Renderer(config.templates_dir).check() + problems(config, os.environ)
+    renderer = Renderer(config.templates_dir)
+    templates = renderer.check()
+    problems = templates + readiness_problems(config) + problems(config, os.environ)
+    if not templates:  # each template filled the way the service fills it (a rehearsal in a temporary folder)
+        from kgrz_mailbot.demo.rehearsal import rehearse  # noqa: PLC0415
+
+        problems += rehearse(config, renderer.mail_templates())
     errors = [p for p in problems if not p.startswith(WARNING)]
     if errors:
         raise ConfigError(problems)
@@ -122,6 +130,7 @@ def cmd_session(args: argparse.Namespace) -> int:
     from kgrz_mailbot.views.plan import plan_text  # noqa: PLC0415
 
     directory = config_dir(args.config)
+    refuse_foreign_state(load(args))
     if args.action == "add":
         config, day, said = add_session(directory, args.date, args.committee), args.date, "eingetragen"
     elif args.action == "move":
@@ -147,7 +156,9 @@ def cmd_session(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from kgrz_mailbot.service.scheduler import run_service  # noqa: PLC0415
 
-    return run_service(load(args), config_dir(args.config))
+    config = load(args)
+    refuse_foreign_state(config)
+    return run_service(config, config_dir(args.config))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

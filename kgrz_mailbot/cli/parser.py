@@ -188,6 +188,8 @@ def _admin_commands(commands: Commands) -> None:
                      "kgrz-mailbot export --person erika.muster@koblenz.example > auskunft.json")
     p.add_argument("--person", required=True, metavar="ADRESSE", help="die Mailadresse der Person")
     p.add_argument("--raw", action="store_true", help="auch die Rohmails ausgeben")
+    p.add_argument("--output", metavar="DATEI", help="in diese neue Datei schreiben (nur für das ausführende Konto "
+                   "lesbar) statt auf die Standardausgabe")
     p = commands.add("erase", "admin:cmd_erase", "Daten einer Person pseudonymisieren (Art. 17 DSGVO)",
                      "Ersetzt Name und Adresse der Person überall, wo sie gespeichert sind (Datenbank, Rohmails, "
                      "Entwürfe); die Berichtstexte bleiben. Zeigt vorher, was sich ändert, und fragt nach.",

@@ -31,7 +31,8 @@ TRANSPORTS = ("maildir", "exchange", "graph")
 EXCHANGE_AUTH = ("ntlm", "basic", "oauth2")
 EXCHANGE_VERSIONS = ("2013", "2016", "2019", "o365")
 PROJECT_KEY = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-DEFAULT_DB = "sqlite:///var/kgrz-mailbot.sqlite3"
+DEFAULT_STATE = "var"  # [paths] state: everything the service writes; DIR/var keeps a clone self-contained
+DEFAULT_DB_FILE = "kgrz-mailbot.sqlite3"
 
 
 class Problems(list[str]):
@@ -83,7 +84,8 @@ def build_config(directory: Path, settings: dict[str, Any], schedule: dict[str, 
                  projects: dict[str, Any]) -> Config:
     problems = Problems()
     organisation = _organisation(settings["organisation"], problems)
-    mail = _mail(directory, settings["mail"], problems)
+    state = resolve(directory, settings.get("paths", {}).get("state", DEFAULT_STATE))
+    mail = _mail(directory, state, settings["mail"], problems)
     report = settings.get("report", {})
     timeline = _timeline(schedule.get("timeline", {}), problems)
     committees, sources = _committees(directory, schedule.get("committee", []), problems)
@@ -96,9 +98,9 @@ def build_config(directory: Path, settings: dict[str, Any], schedule: dict[str, 
         directory=directory,
         organisation=organisation,
         mail=mail,
-        storage_url=sqlite_url(directory, settings.get("storage", {}).get("url", DEFAULT_DB)),
+        storage_url=_storage_url(directory, state, settings.get("storage", {})),
         report=ReportSettings(
-            output=resolve(directory, report.get("output", "var/reports")),
+            output=resolve(directory, report["output"]) if "output" in report else state / "reports",
             vorlage_number=report.get("vorlage_number"),
             unterrichtung=report.get("unterrichtung"),
         ),
@@ -109,7 +111,15 @@ def build_config(directory: Path, settings: dict[str, Any], schedule: dict[str, 
         templates_dir=resolve(directory, report["templates"]) if "templates" in report else None,
         retention=retention,
         sources=sources,
+        state_dir=state,
     )
+
+
+def _storage_url(directory: Path, state: Path, storage: dict[str, Any]) -> str:
+    """An explicit ``[storage] url`` (relative SQLite paths against DIR, C1), else the SQLite file in the state."""
+    if "url" in storage:
+        return sqlite_url(directory, storage["url"])
+    return f"sqlite:///{state / DEFAULT_DB_FILE}"
 
 
 def _retention(data: dict[str, Any], problems: Problems) -> RetentionSettings:
@@ -137,7 +147,7 @@ def _organisation(data: dict[str, Any], problems: Problems) -> OrganisationSetti
                                 timezone=zone, holidays=region, az=data.get("az", ""))
 
 
-def _mail(directory: Path, data: dict[str, Any], problems: Problems) -> MailSettings:
+def _mail(directory: Path, state: Path, data: dict[str, Any], problems: Problems) -> MailSettings:
     transport = data["transport"]
     if transport not in TRANSPORTS:
         problems.add("settings.toml", "[mail] transport",
@@ -157,7 +167,8 @@ def _mail(directory: Path, data: dict[str, Any], problems: Problems) -> MailSett
     elif transport == "graph":
         problems.add("settings.toml", "[mail.graph]", "fehlt, obwohl transport = \"graph\" gesetzt ist. Bitte "
                      "tenant_id, client_id und client_secret_env oder certificate angeben (siehe docs/graph.md).")
-    path = resolve(directory, data.get("maildir", {}).get("path", "var/mail"))
+    given = data.get("maildir", {}).get("path")
+    path = resolve(directory, given) if given else state / "mail"
     answers = data.get("answers_per_hour", MailSettings.answers_per_hour)
     if answers < 1:
         problems.add("settings.toml", "[mail] answers_per_hour",
@@ -255,6 +266,10 @@ def _committees(directory: Path, items: list[dict[str, Any]],
         if item["key"] in seen:
             problems.add("schedule.toml", where, f"Schlüssel „{item['key']}“ ist doppelt. Bitte eindeutig wählen.")
         seen.add(item["key"])
+        if not item["draft_to"]:
+            problems.add("schedule.toml", f"{where} draft_to", "ist leer: dann erhält niemand den Entwurf und die "
+                         "Meldung, wer fehlt. Bitte mindestens eine Adresse der Werkleitung eintragen, z. B. "
+                         "draft_to = [\"werkleitung@koblenz.example\"].")
         for address in item["draft_to"]:
             if not isinstance(address, str) or not is_address(address):
                 problems.add("schedule.toml", f"{where} draft_to",

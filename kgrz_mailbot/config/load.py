@@ -16,6 +16,7 @@ from kgrz_mailbot.errors import ConfigError
 
 FILES = ("settings.toml", "schedule.toml", "projects.toml")
 ENV_VAR = "KGRZ_MAILBOT_CONFIG"
+INSTALLED = Path("/etc/kgrz-mailbot")  # deploy/install.sh puts the configuration here
 
 # Allowed keys per table; "!" marks a required key. Kept as data so `check` and the README agree.
 SCHEMA: dict[str, dict[str, Any]] = {
@@ -39,6 +40,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
                 "processed_folder": str, "failed_folder": str, "timeout_seconds": int, "max_wait_seconds": int,
             },
         },
+        "paths": {"state": str},
         "storage": {"url": str},
         "report": {"output": str, "vorlage_number": str, "unterrichtung": str, "templates": str},
         "retention": {"raw_mail_days": int, "outbox_body_days": int, "purge_time": str},
@@ -58,14 +60,30 @@ SCHEMA: dict[str, dict[str, Any]] = {
     },
 }  # fmt: skip
 
+#: what stands in for a file with a TOML error, so the other files' meaning is still checked
+STAND_IN: dict[str, dict[str, Any]] = {
+    "settings.toml": {"organisation": {"name": "-", "unit": "-"},
+                      "mail": {"transport": "maildir", "address": "probe@example.invalid"}},
+    "schedule.toml": {},
+    "projects.toml": {},
+}
+
 TYPE_NAMES = {str: "Text in Anführungszeichen", int: "ganze Zahl", bool: "true oder false", list: "Liste [ … ]",
               date: "Datum wie 2018-09-19",
               (str, list): "Text in Anführungszeichen oder Liste [ … ]"}  # fmt: skip
 
 
 def config_dir(explicit: str | os.PathLike[str] | None) -> Path:
-    """``--config`` wins, then ``$KGRZ_MAILBOT_CONFIG``, then ``./config`` (C1)."""
-    return Path(explicit or os.environ.get(ENV_VAR) or "config")
+    """``--config`` wins, then ``$KGRZ_MAILBOT_CONFIG``, then ``./config`` (C1), then ``/etc/kgrz-mailbot``.
+
+    The last one lets an admin of an installed service type ``kgrz-mailbot plan`` anywhere; a ``./config``
+    (a source checkout) still comes first, as C1 says.
+    """
+    chosen = explicit or os.environ.get(ENV_VAR)
+    if chosen:
+        return Path(chosen)
+    local = Path("config")
+    return local if local.is_dir() or not INSTALLED.is_dir() else INSTALLED
 
 
 def load_config(directory: Path, schedule_text: str | None = None) -> Config:
@@ -74,13 +92,23 @@ def load_config(directory: Path, schedule_text: str | None = None) -> Config:
     ``schedule_text`` validates an edit of schedule.toml before it is written (``sessions sync``)."""
     problems = Problems()
     if not directory.is_dir():
-        raise ConfigError([f"{directory}: Konfigurationsverzeichnis nicht gefunden. Pfad mit --config angeben."])
+        raise ConfigError([f"{directory}: Konfigurationsverzeichnis nicht gefunden. Pfad mit --config oder "
+                           f"${ENV_VAR} angeben (installiert: {INSTALLED}, siehe deploy/install.sh)."])
     texts = {"schedule.toml": schedule_text} if schedule_text is not None else {}
     raw = {name: _read_toml(directory / name, problems, texts.get(name)) for name in FILES}
     for name, data in raw.items():
         if data is not None:
             _check_keys(name, "", data, SCHEMA[name], problems)
     if any(v is None for v in raw.values()):
+        # One broken file must not hide the problems of the others: check their meaning with a stand-in.
+        stand_ins = {name: data if data is not None else STAND_IN[name] for name, data in raw.items()}
+        try:
+            build_config(directory.resolve(), stand_ins["settings.toml"], stand_ins["schedule.toml"],
+                         stand_ins["projects.toml"])
+        except ConfigError as exc:
+            problems.extend(exc.problems)
+        except (KeyError, TypeError, AttributeError, ValueError):
+            pass  # a structural problem, already reported above
         raise ConfigError(problems)
     try:
         config = build_config(directory.resolve(), raw["settings.toml"], raw["schedule.toml"], raw["projects.toml"])
@@ -106,8 +134,28 @@ def _read_toml(path: Path, problems: Problems, text: str | None = None) -> dict[
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         where = f"Zeile {match[1]}, Spalte {match[2]}" if match else ""
         detail = re.sub(r"\s*\(at line.*\)$", "", str(exc))
-        problems.add(path.name, where, f"TOML-Syntaxfehler ({detail}). Bitte die Zeile korrigieren.")
+        line = (text if text is not None else path.read_text(encoding="utf-8")).splitlines()[int(match[1]) - 1] \
+            if match else ""
+        problems.add(path.name, where, f"TOML-Syntaxfehler ({detail}). " + (
+            _date_hint(line) or "Bitte die Zeile korrigieren."))
     return None
+
+
+GERMAN_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])")
+
+
+def _date_hint(text: str) -> str | None:
+    """``19.09.2018`` is how Germans write a date, and TOML does not read it: say how to write it instead."""
+    match = GERMAN_DATE.search(text)
+    if not match:
+        return None
+    day, month, year = int(match[1]), int(match[2]), int(match[3])
+    try:
+        iso = date(year, month, day).isoformat()
+    except ValueError:
+        iso = "2018-09-19"
+    return (f"Ein Datum wie {match[0]} bitte als {iso} schreiben (Jahr-Monat-Tag, ohne Anführungszeichen), "
+            f"z. B. date = {iso}.")
 
 
 def _check_keys(
@@ -136,7 +184,9 @@ def _check_keys(
             for number, item in enumerate(value, 1):
                 _check_keys(file, f"{where}.", item, expected[0], problems, f"[[{key}]] Nr. {number}")
         elif not _is_type(value, expected):
-            problems.add(file, loc, f"„{key}“ hat den falschen Typ; erwartet: {TYPE_NAMES[expected]}.")
+            hint = _date_hint(value) if expected is date and isinstance(value, str) else None
+            problems.add(file, loc, f"„{key}“ hat den falschen Typ; erwartet: {TYPE_NAMES[expected]}."
+                         + (f" {hint}" if hint else ""))
     for key, expected in spec.items():
         if not key.startswith("!") or key[1:] in data:
             continue

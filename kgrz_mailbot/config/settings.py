@@ -139,6 +139,7 @@ class Config:
     templates_dir: Path | None = None
     instance: str = field(default="kgrz-mailbot")
     retention: RetentionSettings = field(default_factory=RetentionSettings)
+    state_dir: Path = Path("var")  # [paths] state: default home of the database, the Maildirs, the drafts
     sources: tuple[CouncilSource, ...] = ()  # committees whose dates ``sessions sync`` keeps in step
 
     def committee(self, key: str) -> Committee:

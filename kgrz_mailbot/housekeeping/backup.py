@@ -46,9 +46,14 @@ def backup_database(storage_url: str, target: Path, overwrite: bool = False) -> 
                           "angeben (z. B. mit Datum: kgrz-$(date +%F).sqlite3) oder --overwrite, um sie zu ersetzen.")
     if target.resolve() == source.resolve():
         raise BackupError(f"{target} ist die Datenbank selbst; bitte einen anderen Pfad für die Sicherung angeben.")
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        os.close(os.open(partial, os.O_CREAT | os.O_WRONLY, 0o600))  # a copy of all personal data: private
+    except OSError as exc:
+        raise BackupError(f"Sicherung nach {target} nicht möglich: {exc.strerror or exc}. Pfad und Rechte prüfen "
+                          "(der Befehl läuft als Dienstkonto).") from exc
     src = sqlite3.connect(source, timeout=30)  # only read; busy_timeout rides out a writer's commit
     dst = sqlite3.connect(partial)
     try:

@@ -40,8 +40,7 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        write(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the drafts are read by admins and the file share
+        write(tmp)  # mkstemp makes the file 0600: drafts name staff and their reports, for the service account only
         with open(tmp, "rb") as written:
             os.fsync(written.fileno())
         os.replace(tmp, path)

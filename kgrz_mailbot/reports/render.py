@@ -34,12 +34,28 @@ class Renderer:
     def render(self, name: str, /, **context: Any) -> str:
         return self.env.get_template(name).render(**context)
 
+    def mail_templates(self) -> set[str]:
+        """The templates the bot renders by name (the shipped ones without a leading ``_``, which are parts)."""
+        return {name for name in shipped_templates() if not name.startswith("_")}
+
     def check(self) -> list[str]:
-        """Load every template once so a broken one fails at ``check``, not when a mail is due."""
-        problems = []
+        """The folder exists, holds every template the bot uses, and each one loads (syntax), so a broken or
+        missing one fails at ``check``, not when a mail is due. Rendering them is ``demo/rehearsal.py``."""
+        where = self.templates_dir
+        if not where.is_dir():
+            return [f"{where}: Vorlagenordner nicht gefunden. settings.toml [report] templates prüfen oder "
+                    f"weglassen (dann gelten die mitgelieferten Vorlagen aus {DEFAULT_TEMPLATES})."]
+        missing = sorted(shipped_templates() - set(self.env.list_templates(extensions=["j2"])))
+        problems = [f"{where}: es fehlen Vorlagen, die der Bot braucht: {', '.join(missing)}. Bitte aus "
+                    f"{DEFAULT_TEMPLATES} übernehmen und dort anpassen."] if missing else []
         for name in self.env.list_templates(extensions=["j2"]):
             try:
                 self.env.get_template(name)
             except jinja2.TemplateError as exc:
-                problems.append(f"templates/{name}: Vorlage fehlerhaft: {exc}")
+                problems.append(f"{where}/{name}: Vorlage fehlerhaft: {exc}")
         return problems
+
+
+def shipped_templates() -> set[str]:
+    """Every template in the repository's ``templates/``: what a folder of one's own must hold as well."""
+    return {p.name for p in DEFAULT_TEMPLATES.glob("*.j2")}

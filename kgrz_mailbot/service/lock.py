@@ -16,18 +16,18 @@ class AlreadyRunning(MailbotError):
 
 class ServiceLock:
     """``flock`` on ``<database>.run.lock`` beside a SQLite file (the lock dies with the process, so a
-    crashed service never blocks its restart); other databases lock a file under the config directory."""
+    crashed service never blocks its restart); other databases lock a file in the state folder."""
 
-    def __init__(self, storage_url: str, config_dir: Path) -> None:
+    def __init__(self, storage_url: str, state_dir: Path) -> None:
         if storage_url.startswith("sqlite:///") and storage_url != "sqlite:///:memory:":
             self.path = Path(storage_url.removeprefix("sqlite:///") + ".run.lock")
         else:
-            self.path = config_dir / "var" / "kgrz-mailbot.run.lock"
+            self.path = state_dir / "kgrz-mailbot.run.lock"
         self._fd: int | None = None
 
     def __enter__(self) -> ServiceLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -33,7 +33,7 @@ JOB_ID = "reconcile"
 
 def run_service(config: Config, directory: Path) -> int:
     """Tick at start and every ``poll_minutes`` until SIGTERM/SIGINT, which stop after the current tick."""
-    with ServiceLock(config.storage_url, directory):
+    with ServiceLock(config.storage_url, config.state_dir):
         Service(config, directory).serve()
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,10 @@ def create_db_engine(url: str) -> sa.Engine:
     if not url.startswith("sqlite"):
         return sa.create_engine(url, pool_pre_ping=True)
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # private whatever the umask: SQLite gives -wal and -shm the mode of the database file
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
     engine = sa.create_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
