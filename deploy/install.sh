@@ -51,7 +51,7 @@ fi
 # shellcheck disable=SC2086 # PIP may be a command with options
 ${PIP:-"$ROOT$PREFIX/.venv/bin/pip"} install --quiet --editable "$ROOT$PREFIX"
 chown -R root:root "$ROOT$PREFIX"
-chmod -R go-w "$ROOT$PREFIX"
+chmod -R u+rwX,go+rX,go-w "$ROOT$PREFIX"  # root's, readable by the service (a strict umask at clone time)
 install -d -m 0755 "$ROOT/usr/local/bin"
 install -o root -g root -m 0755 "$SRC/deploy/kgrz-mailbot" "$ROOT/usr/local/bin/kgrz-mailbot"
 

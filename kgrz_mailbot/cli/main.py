@@ -21,7 +21,15 @@ def _handler(name: str) -> Callable[..., int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    os.umask(0o077)  # database, WAL, Maildir files, drafts, backups, exports: for the account that runs us only
+    # database, WAL, Maildir files, drafts, backups, exports: for the account that runs us only
+    umask = os.umask(0o077)
+    try:
+        return _main(argv)
+    finally:
+        os.umask(umask)  # a caller in the same process (a test) gets its own back
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = parse_arguments(argv)
     logging.basicConfig(level=logging.INFO if args.verbose or args.command == "run" else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
