@@ -11,9 +11,8 @@ from kgrz_mailbot.alerts.api import problem_key, report_problem, resolve_problem
 from kgrz_mailbot.domain.model import ActionKind
 from kgrz_mailbot.jobs.tick import session_over
 from kgrz_mailbot.outbox.letters import local_text
-from kgrz_mailbot.storage import mailrows, problems, requests
+from kgrz_mailbot.storage import problems, requests
 from kgrz_mailbot.storage.store import session_id
-from kgrz_mailbot.storage.tables import InboundMailRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session as DbSession
@@ -29,19 +28,19 @@ def detect(app: App) -> None:
     """Open what is true now, resolve what no longer is."""
     found: dict[str, tuple[str, str, str, str]] = {}  # key -> kind, subject, detail, mark
     with app.store.read() as db:
-        held = mailrows.quarantined(db)
-        unknown = [r for r in mailrows.outbox_rows(db, "unknown") if not r.kind.startswith("alert")]
+        count, held = problems.quarantine_summary(db, SHOWN)
+        unknown = problems.unverified_sends(db)
         overdue = [(s, _overdue(app, db, s)) for s in app.config.sessions if not session_over(app, s)]
         still_open = [(r.kind, r.key) for r in problems.open_problems(db) if r.kind in DERIVED]
     if held:
         lines = [f"#{r.id} vom {r.received_at.astimezone(app.zone):%d.%m.%Y %H:%M} {_who_and_what(r)} – Grund: "
-                 f"{(r.error or '').splitlines()[0] if r.error else 'unbekannt'}" for r in held[-SHOWN:]]
-        found["quarantine"] = ("quarantine", "", _listed(f"{len(held)} Mail(s) in Quarantäne", lines, len(held)),
-                               str(max(r.id or 0 for r in held)))
+                 f"{(r.error or '').splitlines()[0] if r.error else 'unbekannt'}" for r in held]
+        found["quarantine"] = ("quarantine", "", _listed(f"{count} Mail(s) in Quarantäne", lines, count),
+                               str(held[-1].id))
     if unknown:
-        lines = [f"„{r.subject}“ an {r.recipients} ({r.message_id})" for r in unknown[-SHOWN:]]
+        lines = [f"„{subject}“ an {to} ({message_id})" for _, subject, to, message_id in unknown[-SHOWN:]]
         detail = _listed(f"{len(unknown)} Mail(s) mit ungeklärtem Versand", lines, len(unknown))
-        found["unverified-send"] = ("unverified-send", "", detail, str(max(r.id or 0 for r in unknown)))
+        found["unverified-send"] = ("unverified-send", "", detail, str(unknown[-1][0]))
     for session, detail in ((s, d) for s, d in overdue if d):
         subject = f"{session.committee}/{session.date.isoformat()}"
         found[problem_key("overdue", subject)] = ("overdue", subject, detail, "")
@@ -52,11 +51,11 @@ def detect(app: App) -> None:
             resolve_problem(app, kind, subject=key.partition(":")[2])
 
 
-def _who_and_what(row: InboundMailRow) -> str:
+def _who_and_what(row: problems.HeldMail) -> str:
     """Sender and subject; a mail quarantined before it was understood has them only in its header block."""
     sender, subject = row.from_address, row.subject
     if not sender or not subject:
-        head = BytesHeaderParser(policy=default).parsebytes(row.raw[:65536]) if row.raw else {}
+        head = BytesHeaderParser(policy=default).parsebytes(bytes(row.head)) if row.head else {}
         sender = sender or str(head.get("From", "") or "?")
         subject = subject or str(head.get("Subject", ""))
     return f"von {sender} „{subject}“"

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
 from kgrz_mailbot.storage.db import insert_ignore
-from kgrz_mailbot.storage.tables import OutboundMailRow, ProblemRow
+from kgrz_mailbot.storage.tables import InboundMailRow, OutboundMailRow, ProblemRow
 
-__all__ = ["ProblemRow", "alert_rows", "open_problems", "record", "resolve", "unannounced_resolutions",
-           "unsent_of_session"]
+__all__ = ["HeldMail", "ProblemRow", "alert_rows", "open_problems", "quarantine_summary", "record", "resolve",
+           "unannounced_resolutions", "unsent_of_session", "unverified_sends"]
 
 
 def record(db: DbSession, *, key: str, kind: str, detail: str, now: datetime, mark: str = "",
@@ -62,3 +64,33 @@ def unsent_of_session(db: DbSession, session_id: int, kind: str) -> int:
     return len(db.exec(select(OutboundMailRow.id).where(
         OutboundMailRow.session_id == session_id, OutboundMailRow.kind == kind,
         col(OutboundMailRow.state).in_(("pending", "sending")))).all())
+
+
+@dataclass(frozen=True)
+class HeldMail:
+    """A mail in quarantine as an alert names it: who, what, why, and its header block (not the whole raw mail)."""
+
+    id: int
+    received_at: datetime
+    from_address: str | None
+    subject: str
+    error: str | None
+    head: bytes
+
+
+def quarantine_summary(db: DbSession, newest: int) -> tuple[int, list[HeldMail]]:
+    """How many mails are in quarantine, and the ``newest`` of them, oldest first; every tick asks, so no raw."""
+    held = InboundMailRow.state == "quarantine"
+    count = db.exec(select(sa.func.count()).select_from(InboundMailRow).where(held)).one()
+    rows = db.exec(select(InboundMailRow.id, InboundMailRow.received_at, InboundMailRow.from_address,
+                          InboundMailRow.subject, InboundMailRow.error, sa.func.substr(InboundMailRow.raw, 1, 65536))
+                   .where(held).order_by(col(InboundMailRow.id).desc()).limit(newest)).all()
+    return int(count), [HeldMail(*row) for row in reversed(rows)]  # type: ignore[arg-type]
+
+
+def unverified_sends(db: DbSession) -> list[tuple[int, str, str, str]]:
+    """Outbox rows whose send could not be verified (id, subject, recipients, Message-ID); alerts left out."""
+    rows = db.exec(select(OutboundMailRow.id, OutboundMailRow.subject, OutboundMailRow.recipients,
+                          OutboundMailRow.message_id, OutboundMailRow.kind)
+                   .where(OutboundMailRow.state == "unknown").order_by(OutboundMailRow.id)).all()
+    return [(i, subject, to, mid) for i, subject, to, mid, kind in rows if not kind.startswith("alert")]

@@ -46,6 +46,7 @@ def test_a_failed_write_leaves_the_previous_file_and_no_temporary_file(tmp_path)
     assert list(tmp_path.iterdir()) == [target]
 
 
-def test_written_files_are_readable_by_the_admins_group(tmp_path):
+def test_written_files_are_private_to_the_service_account(tmp_path):
+    # drafts name staff and quote their reports (issue 15, item 4): admins read them as root or as the account
     path = atomic_write(tmp_path / "x.json", lambda tmp: tmp.write_text("{}", encoding="utf-8"))
-    assert path.stat().st_mode & 0o777 == 0o644
+    assert path.stat().st_mode & 0o777 == 0o600

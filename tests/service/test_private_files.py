@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from kgrz_mailbot.cli.main import main
 from kgrz_mailbot.demo.replies import outlook_reply
 from tests.support import at, parse
 
@@ -21,11 +22,13 @@ def loose_umask() -> None:
     os.umask(0o022)  # what a login shell usually has: files would come out world-readable
 
 
-def kgrz(config_dir: Path, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "kgrz_mailbot", args[0], "--config", str(config_dir), *args[1:]],
-                          preexec_fn=loose_umask, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+def kgrz(config_dir: Path, *args: str) -> None:
+    """A command as from the admin's shell: the umask it finds is a loose one, the command sets its own."""
+    loose = os.umask(0o022)
+    try:
+        assert main([args[0], "--config", str(config_dir), *args[1:]]) == 0
+    finally:
+        os.umask(loose)
 
 
 def modes(folder: Path) -> dict[str, str]:
