@@ -3,7 +3,8 @@
 A template can be valid Jinja and still fail when a mail is due (a variable the bot does not pass, a filter
 on the wrong type): StrictUndefined only notices when it renders. So ``check`` plays one session through the
 real code with the configured templates, the configured committee and the first two projects with their real
-leads: an unmatched mail, the requests, a reply with errors, HILFE/FORMULAR/STATUS, a reminder, a valid reply,
+leads: an unmatched mail, the requests, a reply with errors, HILFE/FORMULAR/STATUS, answers from the other
+project's lead and from a stranger, a reminder, a valid reply,
 a moved session, the deadline, the draft, a FREIGABE, a late answer, an unverifiable FREIGABE, the admin
 alerts and a cancellation. Everything happens in a temporary folder on the embedded Maildir, so nothing is sent and the
 real database is not touched. Each template that fails, or that the rehearsal never reached, is a problem.
@@ -156,10 +157,11 @@ class _Rehearsal:
                 return raw
         raise LookupError(f"keine Mail „{words}“ an {to}")
 
-    def reply(self, words: str, person: tuple[str, str], *answers: str) -> None:
-        """The person answers the newest mail ``words`` names (or writes a new one), then one tick reads it all."""
+    def reply(self, words: str, person: tuple[str, str], *answers: str, to: str | None = None) -> None:
+        """The person answers the newest mail ``words`` names that went to them (or to ``to``), or writes a new
+        one; then one tick reads it all."""
         name, address = person
-        original = self.sent(words, address) if words else None
+        original = self.sent(words, to or address) if words else None
         if original is None:
             original = (f"From: {self.config.mail.address}\r\nTo: {address}\r\nSubject: Projektstatus\r\n"
                         f"Message-ID: <probe-{self.counter}@invalid>\r\n\r\n-\r\n").encode()
@@ -190,6 +192,12 @@ class _Rehearsal:
 
     def answers_with_errors(self) -> None:
         self.reply("Statusabfrage", self.lead, "Ampel: lila\nFortschritt: 140 %", "HILFE", "FORMULAR", "STATUS")
+        other = self.config.projects[-1].lead
+        if other.address != self.lead[1]:  # the other project's lead answers this one: told it cannot count
+            self.reply("Statusabfrage", (other.name, other.address), "Stand:\nFalsches Projekt.", to=self.lead[1])
+        # a colleague nobody configured answers the lead's request: the lead is told, never the colleague
+        self.reply("Statusabfrage", ("Kollegin Probe", "kollegin.probe@example.invalid"), "Stand:\nVertretung.",
+                   to=self.lead[1])
 
     def reminder(self) -> None:
         self.at(ActionKind.REMINDER)

@@ -56,9 +56,6 @@ VALID_REPLIES: dict[str, dict[str, object]] = {
         "ampel": "gruen", "budget": "500 T€ „wie geplant“",
         "stand": "Die Übernahme der Aufgabe „Bereitstellung Telefonie“ ist verfügt – Maßnahmen laufen."},
     "iso8859_15_base64": {"ampel": "rot", "budget": "Mehrbedarf 20.000 €", "stand": "Lieferverzug beim Hersteller."},
-    # base64 plain part in Windows-1252 labelled ISO-8859-1, HTML part with entities, signature with address
-    "outlook_signature_base64_entities": {"ampel": "gruen",
-                                          "stand": "Die Schulungen für die Fachbereiche sind abgeschlossen."},
     "winmail_dat": {"ampel": "gruen", "fortschritt": 80, "stand": "Die Telefonanlage wird im Oktober migriert."},
     "stand_unveraendert": {"ampel": "gruen", "stand": "unverändert"},
     "exchange_disclaimer": {"ampel": "gruen", "stand": "Im Plan."},
