@@ -28,13 +28,13 @@ if TYPE_CHECKING:
 def answer_late(app: App, db: DbSession, row: mailrows.StoredMail, u: Understanding, ref: RequestRef,
                 sender: str, reason: str) -> None:
     project = app.config.project(ref.project_key)
-    assert project is not None  # is_authorised checked it
+    assert project is not None  # unheard.refusal checked it
     session = Session(committee=ref.committee, date=ref.session_date)
     later = next((r for r in open_requests(app, db, sender) if r.project_key == ref.project_key
                   and r.session_date > ref.session_date and closed_reason(app, db, r) is None), None)
     context = letters.base_context(app, session) | {
-        "greeting_name": letters.greeting(u.facts.from_name), "project_title": project.title, "reason": reason,
-        "later": None, "form": render_form(u.fields),
+        "greeting_name": letters.greeting_for(app, sender, u.facts.from_name), "project_title": project.title,
+        "reason": reason, "later": None, "form": render_form(u.fields),
     }
     if later is not None:
         later_session = Session(committee=later.committee, date=later.session_date)
