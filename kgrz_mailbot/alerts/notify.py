@@ -32,6 +32,7 @@ def notify(app: App) -> list[str]:
     admins = app.config.mail.admin_to
     now = app.clock.now()
     queued: list[str] = []
+    reasons: dict[str, str | None] = {}  # why an alert may not get through: the transport problem it reports
     with app.store.write() as db:
         for row in problems.open_problems(db):
             kind = KINDS.get(row.kind)
@@ -45,6 +46,7 @@ def notify(app: App) -> list[str]:
             if _queue(app, db, key, "alert", f"Handlungsbedarf: {kind.title}", "alert.txt.j2",
                       _context(app, row, kind), []):
                 queued.append(key)
+                reasons[key] = row.detail if row.transport else None
         for row in problems.unannounced_resolutions(db):
             row.resolution_notified = True
             kind = KINDS.get(row.kind)
@@ -60,7 +62,7 @@ def notify(app: App) -> list[str]:
             queued.append(key)
     if queued:
         relay.flush(app)
-        _cancel_undelivered(app, [k for k in queued if not k.endswith("/resolved")])
+        _cancel_undelivered(app, reasons)
     return queued
 
 
@@ -91,13 +93,13 @@ def _queue(app: App, db: DbSession, key: str, kind: str, subject: str, template:
     return mailrows.record_outgoing(db, mail, app.clock.now())
 
 
-def _cancel_undelivered(app: App, keys: list[str]) -> None:
+def _cancel_undelivered(app: App, reasons: dict[str, str | None]) -> None:
     """Alerts the transport could not take: cancelled now, with a journal line that says why, plainly."""
     with app.store.write() as db:
-        for row in mailrows.outbox_rows_by_keys(db, keys):
+        for row in mailrows.outbox_rows_by_keys(db, list(reasons)):
             if row.state in ("pending", "sending"):
-                mailrows.set_outbound_state(db, row.id or 0, "cancelled", error=row.last_error)
+                why = row.last_error or reasons[row.business_key] or "Versand fehlgeschlagen"
+                mailrows.set_outbound_state(db, row.id or 0, "cancelled", error=why)
                 log.error("Warnmail „%s“ an %s nicht zustellbar – der Mailversand selbst ist gestört (%s): %s. "
                           "Bitte direkt prüfen; „kgrz-mailbot status“ zeigt die offenen Probleme.",
-                          row.subject, row.recipients, app.config.mail.transport,
-                          row.last_error or "Versand fehlgeschlagen")
+                          row.subject, row.recipients, app.config.mail.transport, why)
