@@ -17,6 +17,7 @@ from kgrz_mailbot.domain.model import Session
 from kgrz_mailbot.domain.timeline import PlannedAction, plan_session
 from kgrz_mailbot.errors import UnknownSessionError
 from kgrz_mailbot.reports.render import Renderer
+from kgrz_mailbot.storage.installation import open_store
 from kgrz_mailbot.storage.store import Store
 from kgrz_mailbot.transports import Mailbox, open_transport
 
@@ -73,7 +74,7 @@ class App:
 
 def build_app(config: Config, clock: Clock | None = None, transport: Mailbox | None = None) -> App:
     clock = clock or SystemClock()
-    store = Store(config.storage_url)
+    store = open_store(config, clock.now())  # refuses a lost database instead of starting a new one
     store.sync_config(config, clock.now())
     return App(
         config=config,

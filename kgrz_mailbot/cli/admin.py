@@ -1,15 +1,39 @@
-"""Handlers of the admin's commands: quarantine, purge, export, erase (DSGVO) and backup."""
+"""Handlers of the admin's commands: init, quarantine, purge, export, erase (DSGVO) and backup."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from kgrz_mailbot.app import App
-from kgrz_mailbot.cli.common import load, open_app, print_json
+from kgrz_mailbot.cli.common import load, open_app, parse_now, print_json
+from kgrz_mailbot.cli.turns import one_at_a_time
+from kgrz_mailbot.clock import SystemClock
 from kgrz_mailbot.errors import MailbotError
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """Create the database on purpose (or adopt an existing one of ours); never over foreign data."""
+    from kgrz_mailbot.storage.installation import init_store  # noqa: PLC0415
+
+    config = load(args)
+    clock = parse_now(args.now, ZoneInfo(config.organisation.timezone)) or SystemClock()
+    result = init_store(config, clock.now())
+    where = config.storage_url
+    if result.created:
+        print(f"Neue Datenbank angelegt: {where} (Installation {result.token}).")
+    else:
+        print(f"Die Datenbank {where} ist bereits eingerichtet; sie gehört jetzt zu dieser Installation "
+              f"(Kennung {result.token}). Nichts neu angelegt.")
+    if result.lost:
+        print(f"Achtung: diese Installation hatte schon Daten ({'; '.join(result.lost)}). Die neue Datenbank "
+              "kennt sie nicht: fällige Statusabfragen gehen mit neuen Kennzeichen erneut hinaus, frühere "
+              "Antworten fehlen im Entwurf.", file=sys.stderr)
+    return 0
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
@@ -21,7 +45,9 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
         with app.store.write() as db:
             if not mailrows.release_from_quarantine(db, args.id):
                 raise MailbotError(f"Mail #{args.id} ist nicht in Quarantäne (siehe „kgrz-mailbot quarantine“).")
-        print(f"Mail #{args.id} wird erneut verarbeitet: {process_inbox(app).summary()}")
+        with one_at_a_time(app):
+            result = process_inbox(app)
+        print(f"Mail #{args.id} wird erneut verarbeitet: {result.summary()}")
         return 0
     with app.store.read() as db:
         rows = mailrows.quarantined(db)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from kgrz_mailbot.app import build_app
 from kgrz_mailbot.cli.common import load, open_app, parse_now, print_json, refuse_foreign_state
+from kgrz_mailbot.cli.turns import one_at_a_time
 from kgrz_mailbot.clock import SystemClock
 from kgrz_mailbot.config.load import config_dir
 from kgrz_mailbot.errors import ConfigError
@@ -65,7 +66,9 @@ def cmd_tick(args: argparse.Namespace) -> int:
     from kgrz_mailbot.alerts.watch import watched_tick  # noqa: PLC0415
     from kgrz_mailbot.views.plan import done_label  # noqa: PLC0415
 
-    result = watched_tick(open_app(args))
+    app = open_app(args)
+    with one_at_a_time(app):
+        result = watched_tick(app)
     print(f"Postfach: {result.poll.summary()}")
     print("Erledigt: " + (", ".join(done_label(key) for key in result.done) or "nichts fällig"))
     return 0
@@ -75,7 +78,8 @@ def cmd_send_requests(args: argparse.Namespace) -> int:
     from kgrz_mailbot.jobs.requests import send_requests  # noqa: PLC0415
 
     app = open_app(args)
-    result = send_requests(app, app.session(args.session, args.committee))
+    with one_at_a_time(app):
+        result = send_requests(app, app.session(args.session, args.committee))
     print(f"{len(result.queued)} Statusabfragen neu erstellt, {result.sent} versandt"
           + (f": {', '.join(result.queued)}" if result.queued else " (alle waren bereits versandt)."))
     return 0
@@ -84,7 +88,10 @@ def cmd_send_requests(args: argparse.Namespace) -> int:
 def cmd_poll(args: argparse.Namespace) -> int:
     from kgrz_mailbot.inbox.poll import process_inbox  # noqa: PLC0415
 
-    print(process_inbox(open_app(args)).summary())
+    app = open_app(args)
+    with one_at_a_time(app):
+        result = process_inbox(app)
+    print(result.summary())
     return 0
 
 
@@ -92,7 +99,8 @@ def cmd_compile(args: argparse.Namespace) -> int:
     from kgrz_mailbot.jobs.drafts import compile_draft  # noqa: PLC0415
 
     app = open_app(args)
-    result = compile_draft(app, app.session(args.session, args.committee), send=args.send)
+    with one_at_a_time(app):
+        result = compile_draft(app, app.session(args.session, args.committee), send=args.send)
     draft = result.draft
     print(f"Entwurf Version {draft.version} ({'neu' if result.new_version else 'unverändert'}): "
           f"{draft.answered_count} von {len(draft.sections)} Projekten beantwortet"

@@ -173,6 +173,11 @@ def _cycle_commands(commands: Commands) -> None:
 
 
 def _admin_commands(commands: Commands) -> None:
+    commands.add("init", "admin:cmd_init", "Datenbank bewusst anlegen oder übernehmen",
+                 "Legt die Datenbank an, wo keine (oder eine leere) ist, oder übernimmt eine vorhandene von "
+                 "kgrz-mailbot für diese Installation; fremde oder beschädigte Dateien bleiben unberührt. Nur "
+                 "nötig nach einem Verlust: die allererste Datenbank einer neuen Installation entsteht von selbst.",
+                 "kgrz-mailbot --config /etc/kgrz-mailbot init", clock=True)
     p = commands.add("quarantine", "admin:cmd_quarantine", "nicht verarbeitbare Mails zeigen oder erneut verarbeiten",
                      "Listet die Mails, die dreimal scheiterten oder nicht lesbar sind, mit Grund; „retry ID“ "
                      "verarbeitet eine davon nach einer Korrektur erneut.",

@@ -92,6 +92,9 @@ def build_config(directory: Path, settings: dict[str, Any], schedule: dict[str, 
     sessions = _sessions(schedule.get("session", []), {c.key for c in committees}, problems)
     project_list = _projects(projects.get("project", []), problems)
     retention = _retention(settings.get("retention", {}), problems)
+    lock_timeout = settings.get("storage", {}).get("lock_timeout_seconds", 30)
+    if lock_timeout < 1:
+        problems.add("settings.toml", "[storage] lock_timeout_seconds", "muss mindestens 1 Sekunde sein.")
     if problems:
         raise ConfigError(problems)
     return Config(
@@ -112,6 +115,7 @@ def build_config(directory: Path, settings: dict[str, Any], schedule: dict[str, 
         retention=retention,
         sources=sources,
         state_dir=state,
+        storage_lock_timeout=lock_timeout,
     )
 
 
@@ -173,10 +177,21 @@ def _mail(directory: Path, state: Path, data: dict[str, Any], problems: Problems
     if answers < 1:
         problems.add("settings.toml", "[mail] answers_per_hour",
                      f"muss mindestens 1 sein (eingetragen: {answers}); Standard ist {MailSettings.answers_per_hour}.")
+    lease = data.get("send_lease_seconds", MailSettings.send_lease_seconds)
+    if lease < 1:
+        problems.add("settings.toml", "[mail] send_lease_seconds",
+                     f"muss mindestens 1 Sekunde sein (eingetragen: {lease}); Standard ist "
+                     f"{MailSettings.send_lease_seconds}.")
+    batch = data.get("poll_batch_mb", MailSettings.poll_batch_mb)
+    if not 1 <= batch <= 4096:
+        problems.add("settings.toml", "[mail] poll_batch_mb",
+                     f"muss zwischen 1 und 4096 (MiB) liegen (eingetragen: {batch}); Standard ist "
+                     f"{MailSettings.poll_batch_mb}.")
     return MailSettings(transport=transport, address=data["address"].lower(), maildir_path=path,
                         exchange=exchange, graph=graph,
                         maildir_authserv_id=data.get("maildir", {}).get("authserv_id"), answers_per_hour=answers,
-                        admin_to=_admin_to(data.get("admin_to", []), problems))
+                        admin_to=_admin_to(data.get("admin_to", []), problems), send_lease_seconds=lease,
+                        poll_batch_mb=batch)
 
 
 def _graph(directory: Path, data: dict[str, Any], problems: Problems) -> GraphSettings:

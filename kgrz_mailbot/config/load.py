@@ -27,6 +27,8 @@ SCHEMA: dict[str, dict[str, Any]] = {
             "!address": str,
             "answers_per_hour": int,
             "admin_to": (str, list),
+            "send_lease_seconds": int,
+            "poll_batch_mb": int,
             "maildir": {"path": str, "authserv_id": str},
             "exchange": {
                 "!endpoint": str, "auth": str, "username_env": str, "password_env": str, "version": str,
@@ -41,7 +43,7 @@ SCHEMA: dict[str, dict[str, Any]] = {
             },
         },
         "paths": {"state": str},
-        "storage": {"url": str},
+        "storage": {"url": str, "lock_timeout_seconds": int},
         "report": {"output": str, "vorlage_number": str, "unterrichtung": str, "templates": str},
         "retention": {"raw_mail_days": int, "outbox_body_days": int, "purge_time": str},
     },

@@ -59,6 +59,8 @@ class MailSettings:
     exchange: ExchangeSettings | None = None
     graph: GraphSettings | None = None
     maildir_authserv_id: str | None = None  # trust Authentication-Results of this server only
+    send_lease_seconds: int = 120  # a send claim another process may take over once this long unrenewed
+    poll_batch_mb: int = 64  # raw mail (MiB) held in memory at once while polling: fetched, stored, interpreted
     answers_per_hour: int = 10  # answers of any kind to one sender per hour; the excess is held (inbox/limits.py)
     admin_to: tuple[str, ...] = ()  # who hears by mail when something needs a person (alerts/)
 
@@ -141,6 +143,7 @@ class Config:
     retention: RetentionSettings = field(default_factory=RetentionSettings)
     state_dir: Path = Path("var")  # [paths] state: default home of the database, the Maildirs, the drafts
     sources: tuple[CouncilSource, ...] = ()  # committees whose dates ``sessions sync`` keeps in step
+    storage_lock_timeout: int = 30  # seconds a writer waits for a locked database ([storage] lock_timeout_seconds)
 
     def committee(self, key: str) -> Committee:
         return next(c for c in self.committees if c.key == key)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from kgrz_mailbot.domain.model import Ampel, Committee, Project, StatusFields
+from kgrz_mailbot.domain.textblocks import visible
 
 GERMAN_MONTHS = (
     "Januar", "Februar", "März", "April", "Mai", "Juni",
@@ -119,9 +120,14 @@ def previous_text(answer: Answer | None, session_date: date) -> PreviousText | N
     return PreviousText(
         session_date=session_date,
         label=month_label(session_date),
-        stand=answer.fields.stand,
-        weiteres_vorgehen=answer.fields.weiteres_vorgehen,
+        stand=visible(answer.fields.stand),
+        weiteres_vorgehen=_visible(answer.fields.weiteres_vorgehen),
     )
+
+
+def _visible(text: str | None) -> str | None:
+    """What a lead wrote, as it may stand in the Vorlage (bidi controls and invisible formatting removed)."""
+    return None if text is None else visible(text)
 
 
 def build_section(
@@ -145,10 +151,10 @@ def build_section(
         answered_at=answer.answered_at if answer else None,
         ampel=fields.ampel,
         fortschritt=fields.fortschritt,
-        stand=stand,
-        weiteres_vorgehen=fields.weiteres_vorgehen,
-        meilenstein=fields.meilenstein,
-        budget=fields.budget,
+        stand=_visible(stand),
+        weiteres_vorgehen=_visible(fields.weiteres_vorgehen),
+        meilenstein=_visible(fields.meilenstein),
+        budget=_visible(fields.budget),
         unchanged=fields.unchanged,
         previous=previous,
         previous_ampel=previous_ampel,

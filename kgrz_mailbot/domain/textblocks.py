@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -46,6 +47,16 @@ class BulletList:
 Block = Paragraph | BulletList
 
 
+def visible(text: str) -> str:
+    """Text without invisible formatting characters (Unicode category Cf): bidi embeddings, overrides and
+    isolates (U+202A–202E, U+2066–2069, LRM/RLM), zero-width spaces and joiners, the BOM, soft hyphens, tag
+    characters. A reversed "‮0001" would print as "1000" in the Vorlage while the stored text says otherwise;
+    none of them carries meaning in a German report."""
+    if text.isascii():
+        return text
+    return "".join(c for c in text if c.isascii() or unicodedata.category(c) != "Cf")
+
+
 def clean_text(text: str) -> str:
     """Text without the control characters that XML cannot carry, with ``\\n`` line ends only."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -70,7 +81,7 @@ def parse_blocks(text: str | None) -> tuple[Block, ...]:
             blocks.append(BulletList(tuple(items)))
             items.clear()
 
-    for raw in clean_text(text or "").split("\n"):
+    for raw in visible(clean_text(text or "")).split("\n"):
         line = raw.rstrip()
         bullet = _BULLET.match(line)
         if not line.strip():

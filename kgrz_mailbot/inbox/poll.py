@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kgrz_mailbot.crashpoints import crashpoint
+from kgrz_mailbot.inbox.batches import budget_bytes, by_budget
 from kgrz_mailbot.inbox.budget import understand_within_budget
 from kgrz_mailbot.inbox.decide import decide
 from kgrz_mailbot.outbox import relay
@@ -53,9 +54,9 @@ def process_inbox(app: App) -> PollResult:
     result.fetched = _store_new(app)
     relay.read_back(app)  # the Message-IDs the server gave our sent mails, before replies quoting them are matched
     with app.store.read() as db:
-        pending = mailrows.stored_inbound_ids(db)
-    for start in range(0, len(pending), INTERPRET_BATCH):
-        for outcome in interpret(app, pending[start:start + INTERPRET_BATCH]):
+        pending = mailrows.stored_inbound_sizes(db)
+    for chunk in by_budget(pending, INTERPRET_BATCH, budget_bytes(app.config.mail.poll_batch_mb)):
+        for outcome in interpret(app, chunk):
             result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
             result.failed += outcome in ("quarantine", "retry")
     _acknowledge(app)
@@ -65,13 +66,14 @@ def process_inbox(app: App) -> PollResult:
 
 
 def _store_new(app: App) -> int:
-    prefix = f"{app.transport.name}:"
-    count, batch = 0, []
+    prefix, budget = f"{app.transport.name}:", budget_bytes(app.config.mail.poll_batch_mb)
+    count, batch, size = 0, [], 0
     for mail in app.transport.fetch_new():
-        batch.append(mail)
-        if len(batch) >= STORE_BATCH:
+        if batch and (len(batch) >= STORE_BATCH or size + len(mail.raw) > budget):
             count += _store_batch(app, prefix, batch)
-            batch = []
+            batch, size = [], 0
+        batch.append(mail)
+        size += len(mail.raw)
     return count + _store_batch(app, prefix, batch)
 
 
@@ -100,7 +102,8 @@ def interpret(app: App, inbound_ids: list[int]) -> list[str]:
     """
     with app.store.read() as db:
         raws = mailrows.raw_of(db, inbound_ids)
-    understood = {i: understand_within_budget(raw, app.config.mail.address) for i, raw in raws.items()}
+    # popped one by one: each raw mail is freed once understood (the chunk is bounded by the byte budget)
+    understood = {i: understand_within_budget(raws.pop(i), app.config.mail.address) for i in list(raws)}
     outcomes = []
     with app.store.write() as db:
         for inbound_id in inbound_ids:

@@ -1,14 +1,21 @@
-"""Record-then-send: the outbox relay with crash recovery by looking into the sent folder."""
+"""Record-then-send: the outbox relay. A claim has an owner and a lease; only a claim whose lease expired (and
+whose owner is gone, where that can be told) is recovered, by asking the sent folder, never by sending blindly.
+
+Sending and recovery are serialised per mail across processes: every state change after a claim is made by
+the claim's owner only (``… WHERE claimed_by = me``), and taking over a stale claim is one compare-and-set.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kgrz_mailbot.crashpoints import crashpoint
-from kgrz_mailbot.storage import mailrows, sentids
+from kgrz_mailbot.outbox import lease
+from kgrz_mailbot.storage import claims, mailrows, sentids
+from kgrz_mailbot.transports.errors import TransportError
 
 if TYPE_CHECKING:
     from kgrz_mailbot.app import App
@@ -23,21 +30,50 @@ class FlushResult:
     unknown: int = 0
 
 
-def recover(app: App) -> int:
-    """Rows left in ``sending`` by a crash: sent if the sent folder has them, else decide.
+def _lease(app: App) -> timedelta:
+    return timedelta(seconds=app.config.mail.send_lease_seconds)
 
-    A transport that can prove absence (Maildir) lets the row go back to ``pending``; one that cannot
-    tell turns it ``unknown`` for an admin, because sending twice is worse than asking (RELIABILITY §2.2).
+
+def recover(app: App) -> int:
+    """Claims left in ``sending``: by a crash, by a send whose answer was lost, or by a process still at work.
+
+    Only a claim that may be taken over is settled by the sent folder: a transport that can prove absence
+    (Maildir) lets the row go back to ``pending``; one that cannot tell turns it ``unknown`` for an admin,
+    because sending twice is worse than asking (RELIABILITY §2.2).
     """
+    now, owner = lease.wall(), lease.me()
     with app.store.read() as db:
-        stale = [(r.id, r.message_id) for r in mailrows.outbox_rows(db, "sending")]
-    for outbound_id, message_id in stale:
-        _settle(app, outbound_id, message_id, None)
-    return len(stale)
+        stale = claims.sending_claims(db)
+    settled = 0
+    for claim in stale:
+        if not _may_take_over(app, claim, now, owner):
+            continue
+        with app.store.write() as db:
+            if not claims.take_over(db, claim, owner, now + _lease(app)):
+                continue  # another process got there first, or the owner renewed its lease meanwhile
+        log.warning("outbox takes over %s from %s (lease until %s)", claim.message_id, claim.claimed_by,
+                    claim.lease_until)
+        _settle(app, claim.id, claim.message_id, claim.last_error)
+        settled += 1
+    return settled
+
+
+def _may_take_over(app: App, claim: claims.Claim, now: datetime, owner: str) -> bool:
+    if lease.in_flight(claim.id):
+        return False  # this very process is sending it (another thread)
+    expired = claim.lease_until is None or claim.lease_until <= now
+    repeatable = app.transport.idempotent_send  # sending it again could not make a second copy
+    if claim.claimed_by == owner:
+        return expired or repeatable
+    alive = lease.alive(claim.claimed_by)
+    if alive:
+        return False  # its owner works on it, or settles it itself at its next flush
+    return expired or (alive is False and repeatable)
 
 
 def _settle(app: App, outbound_id: int, message_id: str, error: str | None) -> str:
-    """Decide an uncertain send by the sent folder; stays ``sending`` if even that cannot be asked.
+    """Decide an uncertain send of our own claim by the sent folder; stays ``sending`` (ours, leased) when even
+    that cannot be asked, and is taken up again after the lease.
 
     A transport that recorded a handle before sending (Graph: the draft) is asked about that very item.
     """
@@ -51,7 +87,10 @@ def _settle(app: App, outbound_id: int, message_id: str, error: str | None) -> s
     state = {True: "sent", False: "pending", None: "unknown"}[found]
     note = error if state != "unknown" else f"Versand nicht nachprüfbar: {error or 'Abbruch beim Senden'}"
     with app.store.write() as db:
-        mailrows.set_outbound_state(db, outbound_id, state, now=app.clock.now(), error=note)
+        done = claims.settle(db, outbound_id, lease.me(), state, now=app.clock.now(), error=note)
+    if not done:
+        log.warning("outbox %s was taken over by another process before it was settled", message_id)
+        return "sending"
     log.warning("outbox settled %s -> %s%s", message_id, state, f": {error}" if error else "")
     return state
 
@@ -63,38 +102,57 @@ def flush(app: App) -> FlushResult:
     """Send every pending mail once; a failed send is settled by the sent folder, never blindly retried."""
     result = FlushResult()
     recover(app)
+    owner, length = lease.me(), _lease(app)
     while True:
         with app.store.write() as db:
             rows = mailrows.outbox_rows(db, "pending", limit=BATCH)
-            mine = mailrows.claim(db, [r.id for r in rows if r.id is not None])
+            mine = claims.claim(db, [r.id for r in rows if r.id is not None], owner, lease.wall() + length)
             batch = [(r.id, r.message_id, r.raw, r.recipients.split(","), r.business_key) for r in rows if r.id in mine]
         if not batch:
             return result
         crashpoint("after-claim")
+        ids = [row[0] for row in batch]
         with app.store.read() as db:
-            refs = sentids.refs_of(db, [row[0] for row in batch])
-        try:
-            outcomes: list[Exception | None] = app.transport.send_many(
-                [(raw, mid, to) for _, mid, raw, to, _ in batch],
-                refs={mid: refs[i] for i, mid, _, _, _ in batch if i in refs},
-                record=lambda staged: _record(app, staged))
-        except Exception as exc:  # the whole batch failed: each row is settled by the sent folder
-            log.error("sending %s mails failed: %s", len(batch), exc)
-            outcomes = [exc] * len(batch)
-        sent = [row[0] for row, error in zip(batch, outcomes, strict=True) if error is None]
+            refs = sentids.refs_of(db, ids)
+        outcomes: list[Exception | None] | None
+        with lease.held(ids, lambda keep, until: _renew(app, keep, until), length):
+            try:
+                outcomes = app.transport.send_many(
+                    [(raw, mid, to) for _, mid, raw, to, _ in batch],
+                    refs={mid: refs[i] for i, mid, _, _, _ in batch if i in refs},
+                    record=lambda staged: _record(app, staged))
+            except Exception as exc:  # the whole request failed: the server may still have sent any of it
+                log.error("sending %s mails failed: %s", len(batch), exc)
+                outcomes, whole = None, exc
         crashpoint("after-send")
+        if outcomes is None and _in_flight_still(whole) and not app.transport.idempotent_send:
+            # Not asked now: a server that never answered may still be storing the mails. After the lease the
+            # sent folder decides (`recover`, by this process at a later flush or by any other once it ended).
+            with app.store.write() as db:
+                claims.postpone(db, ids, owner, lease.wall() + length, str(whole)[:500])
+            result.failed += len(batch)
+            return result
+        if outcomes is None:  # the server answered (or a second send could not make a second copy): ask now
+            outcomes = [whole] * len(batch)
+        sent = [row[0] for row, error in zip(batch, outcomes, strict=True) if error is None]
         _mark_sent(app, sent)
         result.sent += len(sent)
-        for (outbound_id, message_id, _, _, key), error in zip(batch, outcomes, strict=True):
-            if error is None:
+        for (outbound_id, message_id, _, _, key), failure in zip(batch, outcomes, strict=True):
+            if failure is None:
                 log.info("sent %s message_id=%s", _describe(key), message_id)
                 continue
-            state = _settle(app, outbound_id, message_id, str(error)[:500])
+            state = _settle(app, outbound_id, message_id, str(failure)[:500])
             result.sent += state == "sent"
             result.unknown += state == "unknown"
             result.failed += state in ("pending", "sending")
         if len(sent) < len(batch):
             return result  # something is wrong with the transport: the rest waits for the next tick
+
+
+def _in_flight_still(error: Exception) -> bool:
+    """Whether the server may still be carrying out a request that failed: no answer came back, or the error
+    is not one of the transport's own (then nothing is known)."""
+    return not isinstance(error, TransportError) or error.unanswered
 
 
 def _record(app: App, staged: mailrows.Staged) -> None:
@@ -134,6 +192,11 @@ def read_back(app: App) -> int:
     return settled
 
 
+def _renew(app: App, ids: list[int], until: datetime) -> None:
+    with app.store.write() as db:
+        claims.renew(db, ids, lease.me(), until)
+
+
 def _describe(business_key: str) -> str:
     """``session=2018-09-19 project=time kind=reminder seq=1`` from the business key, for one log line per mail."""
     parts = business_key.split("/")
@@ -146,4 +209,7 @@ def _describe(business_key: str) -> str:
 
 def _mark_sent(app: App, ids: list[int]) -> None:
     with app.store.write() as db:
-        mailrows.mark_sent(db, ids, app.clock.now())
+        marked = claims.mark_sent(db, ids, app.clock.now(), lease.me())
+    if marked < len(ids):
+        log.warning("outbox: %s sent mails had been taken over meanwhile; the sent folder settles them",
+                    len(ids) - marked)

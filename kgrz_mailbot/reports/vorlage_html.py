@@ -19,6 +19,7 @@ from kgrz_mailbot.domain.textblocks import (
     clean_text,
     parse_blocks,
     plain_text,
+    visible,
 )
 from kgrz_mailbot.reports.render import Renderer
 
@@ -51,7 +52,7 @@ def ampel_changes(draft: Draft) -> list[AmpelChange]:
 
 def _clean_section(section: DraftSection) -> DraftSection:
     # ``type(...) is str``: Ampel is a StrEnum and must stay one
-    strings = {f.name: clean_text(v) for f in dataclasses.fields(section)
+    strings = {f.name: visible(clean_text(v)) for f in dataclasses.fields(section)
                if type(v := getattr(section, f.name)) is str}  # fmt: skip
     return dataclasses.replace(section, **strings)
 
@@ -60,7 +61,7 @@ def clean_draft(draft: Draft) -> Draft:
     """The draft with every reply string free of control characters; escaping is the templates' job."""
     return dataclasses.replace(
         draft,
-        committee_name=clean_text(draft.committee_name),
+        committee_name=visible(clean_text(draft.committee_name)),
         sections=tuple(_clean_section(s) for s in draft.sections),
     )
 
@@ -76,7 +77,7 @@ def draft_context(draft: Draft, changes: Sequence[str] = (), since: int | None =
         "sections": draft.sections,
         "missing": [s for s in draft.sections if not s.answered],
         "ampel_changes": ampel_changes(draft),
-        "changes": [clean_text(line) for line in changes],
+        "changes": [visible(clean_text(line)) for line in changes],
         "changes_since": since if since is not None else draft.version - 1,
         "version_label": "Entwurf" if draft.version <= 1 else f"Entwurf, Version {draft.version}",
         "blocks": parse_blocks,

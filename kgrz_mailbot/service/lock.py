@@ -48,3 +48,15 @@ class ServiceLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def running_service(storage_url: str, state_dir: Path) -> int | None:
+    """The pid of a ``run`` on this database, read without touching its lock (a probe could make a starting
+    service believe another one runs): the pid in the lock file, if it is alive and is kgrz-mailbot."""
+    try:
+        text = ServiceLock(storage_url, state_dir).path.read_text(errors="replace").strip()
+        command = Path(f"/proc/{int(text)}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return None
+    return int(text) if b"kgrz" in command and b"run" in command else None
+

@@ -22,9 +22,10 @@ from kgrz_mailbot.clock import SystemClock
 from kgrz_mailbot.config.load import FILES, load_config
 from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.council.sync import sync_sessions
-from kgrz_mailbot.errors import ConfigError
+from kgrz_mailbot.errors import ConfigError, MailbotError
 from kgrz_mailbot.housekeeping.retention import purge
 from kgrz_mailbot.service.lock import ServiceLock
+from kgrz_mailbot.storage.installation import DatabaseRefused, identity, lost
 from kgrz_mailbot.transports.errors import TransportError
 
 log = logging.getLogger("kgrz_mailbot.service.scheduler")
@@ -34,49 +35,84 @@ JOB_ID = "reconcile"
 def run_service(config: Config, directory: Path) -> int:
     """Tick at start and every ``poll_minutes`` until SIGTERM/SIGINT, which stop after the current tick."""
     with ServiceLock(config.storage_url, config.state_dir):
-        Service(config, directory).serve()
-    return 0
+        service = Service(config, directory)
+        service.serve()
+    return service.exit_code
 
 
 class Service:
     def __init__(self, config: Config, directory: Path) -> None:
         self.directory = directory
         self.app: App = build_app(config, clock=SystemClock())
+        self.database = identity(self.app.store)
         self.stamp = self._stamp()
         self.scheduler = BlockingScheduler(timezone=self.app.zone)
         # the jobs run in the scheduler's thread pool; the tick and the sync both change sessions
         self.busy = threading.Lock()
+        self.exit_code = 0
+        self.stopping = False
 
     def _stamp(self) -> tuple[int, ...]:
         return tuple((self.directory / name).stat().st_mtime_ns if (self.directory / name).exists() else 0
                      for name in FILES)
 
     def reload_if_changed(self) -> None:
-        """A changed config takes effect at this tick; an invalid one is rejected once, the old one stays."""
+        """A changed config takes effect at this tick. An invalid one is rejected once (the old one stays until
+        the next edit); one that cannot be applied now (database locked, mail server down) is tried again at
+        every tick until it is applied or found invalid, so a new session's requests are never forgotten."""
         stamp = self._stamp()
         if stamp == self.stamp:
             return
-        self.stamp = stamp
         try:
             fresh = load_config(self.directory)
         except ConfigError as exc:
+            self.stamp = stamp
             log.error("Neue Konfiguration ungültig, die letzte gültige bleibt in Kraft: %s", "; ".join(exc.problems))
             return
+        try:
+            app = build_app(fresh, clock=SystemClock())
+        except DatabaseRefused:
+            raise  # the database of the new configuration is not there: stop, as for a lost one
+        except Exception as exc:  # noqa: BLE001 - whatever it is, the old configuration keeps working
+            log.warning("Neue Konfiguration kann noch nicht übernommen werden (%s); nächster Versuch beim "
+                        "nächsten Durchgang, bis dahin gilt die bisherige.", _reason(exc))
+            return
+        self.stamp = stamp
         minutes = fresh.timeline.poll_minutes
         if minutes != self.app.config.timeline.poll_minutes:
             self.scheduler.reschedule_job(JOB_ID, trigger="interval", minutes=minutes)
-        self.app.close()
-        self.app = build_app(fresh, clock=SystemClock())
+        old, self.app = self.app, app
+        old.close()
+        self.database = identity(app.store)
         log.info("Konfiguration neu geladen: %s Sitzungen, %s Projekte", len(fresh.sessions), len(fresh.projects))
+
+    def intact(self) -> bool:
+        """Before anything is written: is the database still the one the service started with, and can the
+        configuration be applied? Otherwise stop (``halt``)."""
+        if self.stopping:
+            return False
+        if reason := lost(self.app.store, self.database):
+            self.halt(reason)
+            return False
+        try:
+            self.reload_if_changed()
+        except DatabaseRefused as exc:
+            self.halt(str(exc))
+            return False
+        return True
 
     def reconcile(self) -> None:
         with self.busy:
-            self.reload_if_changed()
+            if not self.intact():
+                return
             try:
                 result = watched_tick(self.app)  # a failure is recorded as a problem and the admins hear of it
             except TransportError as exc:  # the mail server's German reason says it all; no traceback
                 mail = self.app.config.mail
                 log.error("Mailpostfach gestört (%s, %s): %s", mail.transport, mail.address, exc)
+                return
+            except MailbotError as exc:  # a German problem (database locked, full …): said plainly
+                log.error("tick fehlgeschlagen: %s", exc)
                 return
             except Exception:  # the next tick carries on: nothing is lost, state lives in the database
                 log.exception("tick fehlgeschlagen")
@@ -86,7 +122,8 @@ class Service:
     def sync(self) -> None:
         """The daily ``sessions sync``: schedule.toml follows the council calendar; the change is live at once."""
         with self.busy:
-            self.reload_if_changed()
+            if not self.intact():
+                return
             try:
                 results = sync_sessions(self.app, dry_run=False)
             except Exception:  # tomorrow's run tries again; the sessions as they stand stay valid
@@ -96,6 +133,21 @@ class Service:
                 changes = "; ".join(c.text() for c in result.plan.changes) if result.plan else ""
                 log.info("Abgleich %s: %s", result.source.committee, result.error or changes or "unverändert")
             self.reload_if_changed()
+
+    def halt(self, reason: str) -> None:
+        """The database under the service is gone or another one: writing on would lose data, so stop loudly
+        (exit status 1, so systemd's ``Restart=on-failure`` meets the refusal of ``open_store`` next).
+
+        No admin mail here on purpose: an alert is recorded in, and sent through the outbox of, the very
+        database that is lost. The CRITICAL journal line is the alarm (``OnFailure=`` can mail it on).
+        """
+        log.critical("%s Der Dienst hält an, damit nichts in eine verlorene oder falsche Datenbank geschrieben "
+                     "wird. Datenbank wiederherstellen (README, „Backup and restore“), dann den Dienst starten.",
+                     reason)
+        self.exit_code = 1
+        self.stopping = True
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
 
     def purge(self) -> None:
         """The daily DSGVO purge: raw mail bodies and outbox bodies past their period (RELIABILITY.md §5.6)."""
@@ -110,8 +162,14 @@ class Service:
         log.info("Löschlauf: %s", result.summary())
 
     def stop(self, signum: int, _frame: FrameType | None) -> None:
+        """First signal: finish the running tick, then end. A second one while waiting changes nothing."""
+        if self.stopping:
+            log.info("Signal %s: wird bereits beendet, der laufende Durchgang wird noch abgeschlossen", signum)
+            return
+        self.stopping = True
         log.info("Signal %s: beende nach dem laufenden Durchgang", signum)
-        self.scheduler.shutdown(wait=True)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=True)
 
     def schedule_jobs(self) -> None:
         self.scheduler.add_job(self.reconcile, "interval", minutes=self.app.config.timeline.poll_minutes,
@@ -134,3 +192,8 @@ class Service:
         self.scheduler.start()
         self.app.close()
         log.info("kgrz-mailbot beendet")
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc) if isinstance(exc, MailbotError) else f"{type(exc).__name__}: {exc}"
+    return text.split("\n")[0][:300]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,23 +16,22 @@ from sqlmodel import Session, SQLModel
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def create_db_engine(url: str) -> sa.Engine:
-    """An engine; on SQLite every transaction is ``BEGIN IMMEDIATE`` (one writer, no upgrade deadlock)."""
+def create_db_engine(url: str, lock_timeout: int = 30) -> sa.Engine:
+    """An engine; on SQLite every transaction is ``BEGIN IMMEDIATE`` (one writer, no upgrade deadlock) and a
+    writer waits ``lock_timeout`` seconds for another one before it gives up."""
     if not url.startswith("sqlite"):
         return sa.create_engine(url, pool_pre_ping=True)
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        path = Path(url.removeprefix("sqlite:///"))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # private whatever the umask: SQLite gives -wal and -shm the mode of the database file
-        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": lock_timeout})
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _record: Any) -> None:
         # Python 3.11's sqlite3 opens transactions itself; switch that off so BEGIN IMMEDIATE is ours.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "busy_timeout=30000", "synchronous=FULL", "foreign_keys=ON"):
+        for pragma in ("journal_mode=WAL", f"busy_timeout={lock_timeout * 1000}", "synchronous=FULL",
+                       "foreign_keys=ON"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 

@@ -87,6 +87,13 @@ def update_inbound(db: DbSession, inbound_id: int, values: dict[str, object]) ->
     db.connection().execute(_UPDATE_INBOUND, {"row_id": inbound_id, **values})
 
 
+def stored_inbound_sizes(db: DbSession) -> list[tuple[int, int]]:
+    """(id, size in bytes) of the mails stored but not yet interpreted, in arrival order."""
+    query = sa.select(InboundMailRow.id, InboundMailRow.size).where(
+        InboundMailRow.state == "stored").order_by(InboundMailRow.id)
+    return [(i, size) for i, size in db.execute(query)]
+
+
 def stored_inbound_ids(db: DbSession) -> list[int]:
     """Mails stored but not yet interpreted, in arrival order."""
     query = select(InboundMailRow.id).where(InboundMailRow.state == "stored").order_by(InboundMailRow.id)
@@ -264,25 +271,6 @@ def outbox_rows(db: DbSession, state: str, limit: int | None = None) -> list[Out
     if state == "pending":  # PostgreSQL: two instances take disjoint rows and never wait for each other
         query = query.with_for_update(skip_locked=True)
     return list(db.exec(query.limit(limit)).all())
-
-
-def claim(db: DbSession, outbound_ids: list[int]) -> set[int]:
-    """Optimistic state change pending → sending in one statement; the ids this worker got."""
-    if not outbound_ids:
-        return set()
-    result = db.execute(
-        sa.update(OutboundMailRow)
-        .where(col(OutboundMailRow.id).in_(outbound_ids), OutboundMailRow.state == "pending")
-        .values(state="sending", attempts=OutboundMailRow.attempts + 1)
-        .returning(OutboundMailRow.id)
-    )
-    return set(result.scalars().all())
-
-
-def mark_sent(db: DbSession, outbound_ids: list[int], now: datetime) -> None:
-    if outbound_ids:
-        db.execute(sa.update(OutboundMailRow).where(col(OutboundMailRow.id).in_(outbound_ids))
-                   .values(state="sent", sent_at=now, last_error=None))
 
 
 def set_outbound_state(db: DbSession, outbound_id: int, state: str, *, now: datetime | None = None,

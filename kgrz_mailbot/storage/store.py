@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -15,6 +15,9 @@ from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.domain.model import Committee, Project, Session
 from kgrz_mailbot.storage.council import CANCELLED
 from kgrz_mailbot.storage.db import create_db_engine, serialise, upgrade_schema
+from kgrz_mailbot.storage.dberrors import translate
+from kgrz_mailbot.storage.dbfile import sqlite_file
+from kgrz_mailbot.storage.leader import Leadership
 from kgrz_mailbot.storage.requests import note_move
 from kgrz_mailbot.storage.tables import (
     CommitteeRow,
@@ -26,23 +29,36 @@ from kgrz_mailbot.storage.tables import (
 )
 
 log = logging.getLogger("kgrz_mailbot.storage")
-TICK_LOCK = 0x4B47525A  # "KGRZ": the advisory lock key of the tick
 
 
 class Store:
     """Owns the engine. Every unit of work is one short transaction; no network IO inside one."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, lock_timeout: int = 30) -> None:
         self.url = url
-        self.engine = create_db_engine(url)
-        upgrade_schema(self.engine)
+        self.lock_timeout = lock_timeout
+        self.engine = create_db_engine(url, lock_timeout)
+        path = sqlite_file(url)
+        self._leadership = Leadership(self.engine, path.with_name(path.name + ".tick.lock") if path else None)
+        with self.german_errors():
+            upgrade_schema(self.engine)
+
+    @contextmanager
+    def german_errors(self) -> Iterator[None]:
+        """A locked, full or corrupt database becomes a German DatabaseProblem; anything else stays a bug."""
+        try:
+            yield
+        except sa.exc.DBAPIError as exc:
+            problem = translate(exc, sqlite_file(self.url), self.lock_timeout)
+            if problem is None:
+                raise
+            raise problem from exc
 
     @contextmanager
     def write(self) -> Iterator[DbSession]:
         """A write transaction, committed on success (``BEGIN IMMEDIATE`` on SQLite)."""
-        with DbSession(self.engine, expire_on_commit=False) as db:
-            with db.begin():
-                yield db
+        with self.german_errors(), DbSession(self.engine, expire_on_commit=False) as db, db.begin():
+            yield db
 
     @contextmanager
     def trial(self) -> Iterator[DbSession]:
@@ -56,21 +72,10 @@ class Store:
 
     read = write  # SQLite reads are cheap under WAL; one kind of transaction keeps the rules simple
 
-    @contextmanager
-    def tick_lock(self) -> Iterator[bool]:
-        """Leadership for one tick: on PostgreSQL a session-level advisory lock, so of two instances only one
-        ticks at a time (the other skips); SQLite has one writer and ``run`` holds a file lock anyway."""
-        if self.engine.dialect.name != "postgresql":
-            yield True
-            return
-        with self.engine.connect() as connection:
-            got = connection.execute(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": TICK_LOCK}).scalar()
-            try:
-                yield bool(got)
-            finally:
-                if got:
-                    connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": TICK_LOCK})
-                connection.commit()
+    def tick_lock(self, wait: float = 0.0) -> AbstractContextManager[bool]:
+        """Leadership for one tick, or one command that sends or polls: of several processes on this database
+        only one at a time (see ``storage/leader.py``); ``wait`` seconds to wait for it, else False."""
+        return self._leadership.hold(wait)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -171,6 +171,8 @@ class OutboundMailRow(SQLModel, table=True):
     transport_ref: str | None = None
     # the Message-ID the server gave the mail where it is not ours (Graph); replies may quote either
     server_message_id: str | None = Field(default=None, index=True)
+    claimed_by: str | None = None  # "host:pid:start" of the process sending it (state sending)
+    lease_until: datetime | None = Field(default=None, sa_column=_instant(nullable=True))  # real time
 
 
 class DraftRow(SQLModel, table=True):
@@ -221,7 +223,16 @@ class ProblemRow(SQLModel, table=True):
     resolution_notified: bool = False
 
 
+class InstallationRow(SQLModel, table=True):
+    """The one row naming this database's installation; the marker files beside it carry the same token."""
+
+    __tablename__ = "installation"
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(unique=True)
+    created_at: datetime = Field(sa_column=_instant())
+
+
 __all__ = [
-    "CommitteeRow", "CouncilSyncRow", "DraftRow", "InboundMailRow", "OutboundMailRow", "PersonRow", "ProblemRow",
-    "ProjectRow", "SessionActionRow", "SessionRow", "StatusRequestRow", "StatusUpdateRow",
+    "CommitteeRow", "CouncilSyncRow", "DraftRow", "InboundMailRow", "InstallationRow", "OutboundMailRow", "PersonRow",
+    "ProblemRow", "ProjectRow", "SessionActionRow", "SessionRow", "StatusRequestRow", "StatusUpdateRow",
 ]  # fmt: skip

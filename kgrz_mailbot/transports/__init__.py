@@ -22,7 +22,8 @@ def open_transport(settings: MailSettings, environ: Mapping[str, str] | None = N
         from kgrz_mailbot.transports.ews.transport import ExchangeMailbox  # noqa: PLC0415
 
         assert settings.exchange is not None
-        return ExchangeMailbox(settings.exchange, settings.address, os.environ if environ is None else environ)
+        return ExchangeMailbox(settings.exchange, settings.address, os.environ if environ is None else environ,
+                               batch_bytes=settings.poll_batch_mb << 20)
     from kgrz_mailbot.transports.maildir.transport import MaildirMailbox  # noqa: PLC0415
 
     return MaildirMailbox(settings.maildir_path, settings.maildir_authserv_id)

@@ -39,6 +39,12 @@ class Mailbox(ABC):
 
     #: short name used in transport identities (``maildir:<key>``)
     name: str = "mailbox"
+    #: True when sending the same outbox mail again can never deliver a second copy (Maildir: one file per
+    #: Message-ID; Graph: the recorded draft, which can be sent only once). Then the claim of a process that
+    #: died, or a send whose answer was lost, is settled at once. Otherwise (EWS: every CreateItem makes a new
+    #: message, and Exchange may still be storing one after its client gave up) the outbox waits for the
+    #: claim's lease before it asks the sent folder.
+    idempotent_send: bool = False
 
     @abstractmethod
     def fetch_new(self) -> Iterator[InboundMail]:

@@ -11,7 +11,11 @@ class TransportError(MailbotError):
     """The mail server refused or cannot be used as configured; retrying unchanged will not help.
 
     The message is German and names what the operator has to check (variable, setting, folder).
+    ``unanswered``: no answer came back (a timeout, a connection lost after the request went out), so the
+    server may still be carrying the request out; the outbox then waits before it asks what was sent.
     """
+
+    unanswered: bool = False
 
 
 class TemporaryTransportError(TransportError):

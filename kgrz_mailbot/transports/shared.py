@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -25,6 +25,22 @@ def chunks(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
     """Consecutive slices of at most ``size`` items."""
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def by_size(items: Iterable[tuple[T, int]], count: int, budget: int) -> Iterator[list[T]]:
+    """Consecutive groups of at most ``count`` items whose sizes add up to at most ``budget`` bytes; a single
+    item over the budget forms a group of its own (handled alone, never skipped). Bounds what one server
+    round trip and one poll batch hold in memory (``[mail] poll_batch_mb``)."""
+    group: list[T] = []
+    used = 0
+    for item, size in items:
+        if group and (len(group) >= count or used + size > budget):
+            yield group
+            group, used = [], 0
+        group.append(item)
+        used += size
+    if group:
+        yield group
 
 
 def folder_name(disposition: Disposition, processed: str, failed: str) -> str:

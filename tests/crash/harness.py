@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.crash import invariants
+from tests.crash.ewsworld import ADDRESS, EwsWorld
 from tests.crash.scenario import REPO, World
+from tests.ews.server import EwsTestServer
 
 # CRASH_TRACE=FILE logs every line between harness and zygote, for debugging the harness itself.
 TRACE = open(os.environ["CRASH_TRACE"], "a") if os.environ.get("CRASH_TRACE") else None  # noqa: SIM115
@@ -78,28 +80,55 @@ class Zygote:
         self.stderr.close()
 
 
-def reference(workdir: Path) -> tuple[invariants.Outcome, float]:
+class Worlds:
+    """New worlds on the embedded Maildir, or each on an EWS test server of its own that this process runs."""
+
+    def __init__(self, transport: str) -> None:
+        self.transport = transport
+        self.servers: dict[Path, EwsTestServer] = {}
+        self.lock = threading.Lock()
+
+    def new(self, root: Path) -> World:
+        if self.transport == "maildir":
+            return World(root).create()
+        server = EwsTestServer(address=ADDRESS).start()
+        with self.lock:
+            self.servers[root] = server
+        return EwsWorld(root).create_on(server.url)
+
+    def done(self, world: World) -> None:
+        with self.lock:
+            server = self.servers.pop(world.root, None)
+        if server is not None:
+            server.stop()
+
+
+def reference(workdir: Path, worlds: Worlds) -> tuple[invariants.Outcome, float]:
     """The cycle run once without a kill: what every crashed world must end up with, and how long it takes."""
-    world = World(workdir / "reference").create()
+    world = worlds.new(workdir / "reference")
     zygote = Zygote(workdir / "reference.stderr")
     try:
         zygote.run(world, 0.0)  # warms the zygote: the first fork pays for lazy imports
-        world = World(workdir / "reference2").create()
+        worlds.done(world)
+        world = worlds.new(workdir / "reference2")
         started = time.monotonic()
         killed, code, _ = zygote.run(world, 600.0)
         duration = time.monotonic() - started
     finally:
         zygote.close()
     problems = invariants.final(world)
+    outcome = invariants.outcome(world)
+    worlds.done(world)
     if killed or code != 0 or problems:
         raise AssertionError(f"the undisturbed run fails: exit {code}; {problems}; see {workdir}/reference.stderr")
-    return invariants.outcome(world), duration
+    return outcome, duration
 
 
-def campaign(kills: int, seed: int, workdir: Path, lanes: int = 2) -> Tally:
+def campaign(kills: int, seed: int, workdir: Path, lanes: int = 2, transport: str = "maildir") -> Tally:
     """Run worlds until ``kills`` kills happened; each world is finished with an unkilled run and checked."""
     started = time.monotonic()
-    want, window = reference(workdir)
+    worlds = Worlds(transport)
+    want, window = reference(workdir, worlds)
     tally, lock = Tally(), threading.Lock()
 
     def lane(number: int) -> None:
@@ -112,7 +141,11 @@ def campaign(kills: int, seed: int, workdir: Path, lanes: int = 2) -> Tally:
                         return
                     tally.worlds += 1
                     name = f"w{tally.worlds:04d}"
-                _world_until_done(World(workdir / name).create(), zygote, rng, window, want, tally, lock)
+                world = worlds.new(workdir / name)
+                try:
+                    _world_until_done(world, zygote, rng, window, want, tally, lock)
+                finally:
+                    worlds.done(world)
         except Exception as exc:  # a broken harness must fail the run, not hang or pass it
             with lock:
                 tally.violations.append(f"Spur {number}: {type(exc).__name__}: {exc}")
@@ -153,6 +186,6 @@ def _world_until_done(world: World, zygote: Zygote, rng: random.Random, window: 
         problems += invariants.differences(invariants.outcome(world), want) if code == 0 else []
         with lock:
             tally.violations += [f"{world.root.name} am Ende: {p}" for p in problems]
-            tally.mails_sent += len(world.sent_files())
+            tally.mails_sent += len(world.sent_mails())
             tally.replies_processed += sum(1 for v in invariants.outcome(world).inbound.values() if v[0] != "stored")
         return

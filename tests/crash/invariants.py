@@ -49,20 +49,20 @@ def always(world: World) -> list[str]:
                           " session_id FROM outbound_mail")
     by_message_id = {r["message_id"]: r for r in outbox}
     files = Counter()
-    for path in world.sent_files():
-        match = MESSAGE_ID.search(path.read_bytes())
-        mid = match[1].decode() if match else f"<ohne Message-ID: {path.name}>"
+    for where, raw in world.sent_mails():
+        match = MESSAGE_ID.search(raw)
+        mid = match[1].decode() if match else f"<ohne Message-ID: {where}>"
         files[mid] += 1
         if mid not in by_message_id:
-            problems.append(f"versandte Mail {path.name} hat keine Zeile im Postausgang ({mid})")
-        elif path.name.split(":2,")[0] != sent_name(mid):
-            problems.append(f"versandte Mail {path.name} trägt eine fremde Message-ID {mid}")
+            problems.append(f"versandte Mail {where} hat keine Zeile im Postausgang ({mid})")
+        elif world.transport == "maildir" and where.split(":2,")[0] != sent_name(mid):
+            problems.append(f"versandte Mail {where} trägt eine fremde Message-ID {mid}")
     problems += [f"Mail {mid} {n}-mal versandt" for mid, n in files.items() if n > 1]
     for row in outbox:
         if row["state"] == "sent" and files[row["message_id"]] != 1:
             problems.append(f"{row['business_key']} gilt als versandt, liegt aber {files[row['message_id']]}-mal vor")
         if row["state"] == "unknown":
-            problems.append(f"{row['business_key']} ist 'unknown', obwohl Maildir den Versand belegen kann")
+            problems.append(f"{row['business_key']} ist 'unknown', obwohl {world.transport} den Versand belegen kann")
     problems += _semantic_duplicates(outbox)
     updates = _rows(world, "SELECT inbound_mail_id, count(*) AS n FROM status_update GROUP BY inbound_mail_id")
     problems += [f"Mail #{r['inbound_mail_id']} {r['n']}-mal als Statusmeldung verbucht" for r in updates if r["n"] > 1]
@@ -73,8 +73,7 @@ def always(world: World) -> list[str]:
         places = world.places_of(name)
         if len(places) > 1:
             problems.append(f"eingegangene Mail {name} liegt {len(places)}-mal vor: {places}")
-        if places and places[0].parent.name == "cur" and places[0].parent.parent.name == "inbox" \
-                and f"maildir:{name}" not in keys:
+        if places and places[0].kind == "processed" and world.key_of(name) not in keys:
             problems.append(f"{name} wurde als verarbeitet verschoben, ohne gespeichert zu sein")
     return problems
 
@@ -99,16 +98,17 @@ def final(world: World) -> list[str]:
     problems = always(world)
     inbound = {r["source_key"]: r for r in _rows(world, "SELECT * FROM inbound_mail")}
     for name in MAIL_NAMES:
-        row, places = inbound.get(f"maildir:{name}"), world.places_of(name)
+        row, places = inbound.get(world.key_of(name) or ""), world.places_of(name)
         if row is None:
             problems.append(f"eingegangene Mail {name} ist verloren (keine Zeile)")
             continue
         if row["state"] == "stored" or not row["acked"]:
             problems.append(f"{name} ist nach dem Lauf noch '{row['state']}', quittiert={row['acked']}")
         set_aside = row["state"] in ("failed", "quarantine")
-        if len(places) != 1 or places[0].parent.name != ("new" if set_aside else "cur"):
-            problems.append(f"{name} liegt nicht (einmal) in inbox/cur bzw. failed/: {places}")
-        elif places[0].read_bytes() != row["raw"]:
+        if len(places) != 1 or places[0].kind != ("failed" if set_aside else "processed"):
+            problems.append(f"{name} liegt nicht (einmal) bei den verarbeiteten bzw. fehlgeschlagenen Mails: "
+                            f"{[p.kind for p in places]}")
+        elif places[0].raw != row["raw"]:
             problems.append(f"{name}: gespeicherte Rohdaten weichen von der Datei ab")
     outbox = _rows(world, "SELECT * FROM outbound_mail")
     problems += [f"{r['business_key']} blieb '{r['state']}'" for r in outbox if r["state"] != "sent"]
@@ -140,7 +140,7 @@ def outcome(world: World) -> Outcome:
     inbound = _rows(world, "SELECT source_key, state, outcome FROM inbound_mail")
     return Outcome(
         mails=Counter((r["kind"], r["recipients"]) for r in outbox),
-        inbound={r["source_key"].removeprefix("maildir:"): (r["state"], re.sub(r"#\d+", "#N", r["outcome"] or ""))
+        inbound={world.name_of(r["source_key"]): (r["state"], re.sub(r"#\d+", "#N", r["outcome"] or ""))
                  for r in inbound},
         draft_versions=len(_rows(world, "SELECT id FROM draft")),
     )
@@ -162,11 +162,11 @@ def differences(got: Outcome, reference: Outcome) -> list[str]:
 def windows(world: World) -> list[str]:
     """Which crash windows a kill left open: proof that the kills land where it matters."""
     outbox = _rows(world, "SELECT message_id, state FROM outbound_mail WHERE state IN ('pending', 'sending')")
-    sent = {p.name.split(":2,")[0] for p in world.sent_files()}
+    sent = {m[1].decode() for _, raw in world.sent_mails() if (m := MESSAGE_ID.search(raw))}
     found = []
-    if any(r["state"] == "sending" and sent_name(r["message_id"]) in sent for r in outbox):
+    if any(r["state"] == "sending" and r["message_id"] in sent for r in outbox):
         found.append("versandt, nicht markiert")
-    if any(r["state"] == "sending" and sent_name(r["message_id"]) not in sent for r in outbox):
+    if any(r["state"] == "sending" and r["message_id"] not in sent for r in outbox):
         found.append("beansprucht, nicht versandt")
     if any(r["state"] == "pending" for r in outbox):
         found.append("im Postausgang wartend")

@@ -25,10 +25,20 @@ def at(text: str) -> datetime:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a delivered mail is now: ``inbox`` (not yet taken), ``processed`` or ``failed``."""
+
+    kind: str
+    raw: bytes
+    path: Path | None = None  # the file, on Maildir
+
+
+@dataclass(frozen=True)
 class World:
-    """One throwaway installation: config, Maildir and database under ``root``."""
+    """One throwaway installation on the embedded Maildir: config, Maildir and database under ``root``."""
 
     root: Path
+    transport = "maildir"
 
     @property
     def config(self) -> Path:
@@ -62,17 +72,21 @@ class World:
         folders = [self.mail / "sent" / sub for sub in ("new", "cur")]
         return [p for folder in folders if folder.is_dir() for p in sorted(folder.iterdir())]
 
+    def sent_mails(self) -> list[tuple[str, bytes]]:
+        """(where, raw) of every mail that left the bot."""
+        return [(p.name, p.read_bytes()) for p in self.sent_files()]
+
     def delivered(self, name: str) -> bool:
         """Whether an MTA already dropped ``name``: it may have moved on to ``cur`` or ``failed`` since."""
         return bool(self.places_of(name))
 
-    def places_of(self, name: str) -> list[Path]:
-        """Every file of the inbound mail ``name`` in ``inbox/new``, ``inbox/cur`` and ``failed/``."""
+    def places_of(self, name: str) -> list[Place]:
+        """Every copy of the inbound mail ``name`` in ``inbox/new``, ``inbox/cur`` and ``failed/``."""
         found = []
-        for folder in (self.mail / "inbox" / "new", self.mail / "inbox" / "cur", self.mail / "failed" / "new",
-                       self.mail / "failed" / "cur"):
+        for folder, kind in ((self.mail / "inbox" / "new", "inbox"), (self.mail / "inbox" / "cur", "processed"),
+                             (self.mail / "failed" / "new", "failed"), (self.mail / "failed" / "cur", "failed")):
             if folder.is_dir():
-                found += [p for p in folder.iterdir() if p.name.split(":2,")[0] == name]
+                found += [Place(kind, p.read_bytes(), p) for p in folder.iterdir() if p.name.split(":2,")[0] == name]
         return found
 
     def deliver(self, name: str, raw: bytes) -> None:
@@ -83,12 +97,18 @@ class World:
         (self.mail / "inbox" / "new").mkdir(parents=True, exist_ok=True)
         os.replace(tmp, self.mail / "inbox" / "new" / name)
 
+    def key_of(self, name: str) -> str | None:
+        """The transport identity (``inbound_mail.source_key``) the bot stored ``name`` under."""
+        return f"maildir:{name}"
+
+    def name_of(self, key: str) -> str:
+        return key.removeprefix("maildir:")
+
 
 def request_to(world: World, address: str) -> bytes:
     """The newest status request or reminder this lead got, as the lead's mail client shows it."""
     found = []
-    for path in world.sent_files():
-        raw = path.read_bytes()
+    for _, raw in world.sent_mails():
         msg = message_from_bytes(raw, policy=policy.default)
         subject = str(msg["Subject"])
         if address in str(msg["To"]) and SEPT in subject and subject.startswith(("Statusabfrage", "Erinnerung")):
@@ -115,7 +135,7 @@ def plain(sender: str, subject: str, text: str) -> Maker:
 
 def copy_of(name: str) -> Maker:
     """The same bytes again under another file name: a mail that reached us twice (CC plus forward)."""
-    return lambda world: world.places_of(name)[0].read_bytes()
+    return lambda world: world.places_of(name)[0].raw
 
 
 KRAEMER, BECKER = "sabine.kraemer@koblenz.example", "thomas.becker@koblenz.example"

@@ -13,6 +13,7 @@ from tests.crash.harness import Zygote, campaign
 from tests.crash.scenario import World
 
 KILLS = 60  # CI; bench/crash.py runs 1 000
+EXCHANGE_KILLS = 8  # CI; bench/crash.py --transport exchange runs more
 
 
 def test_sixty_kills_break_no_invariant(tmp_path: Path) -> None:
@@ -24,6 +25,14 @@ def test_sixty_kills_break_no_invariant(tmp_path: Path) -> None:
     assert tally.windows.get("gespeichert, nicht ausgewertet", 0) + tally.windows.get("im Postausgang wartend", 0) > 0
     # 20 of the cycle, plus the one notice to Julia Richter that an outsider answered her request (r05-outsider)
     assert tally.mails_sent == 21 * tally.worlds
+
+
+def test_kills_on_the_ews_test_server_break_no_invariant(tmp_path: Path) -> None:
+    tally = campaign(EXCHANGE_KILLS, seed=20180920, workdir=tmp_path, transport="exchange")
+    print(tally.summary())
+    assert tally.violations == []
+    assert tally.kills >= EXCHANGE_KILLS and tally.restarts == tally.kills
+    assert tally.mails_sent == 20 * tally.worlds
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +66,9 @@ def test_the_checker_sees_a_mail_sent_twice(finished: World, tmp_path: Path) -> 
 
 def test_the_checker_sees_an_inbound_mail_lost(finished: World, tmp_path: Path) -> None:
     world = clone(finished, tmp_path / "w")
-    for path in world.places_of("r07-umbau"):
-        path.unlink()
+    for place in world.places_of("r07-umbau"):
+        assert place.path is not None
+        place.path.unlink()
     assert any("r07-umbau liegt nicht" in p for p in invariants.final(world))
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from tests.crash import invariants
+from tests.crash.ewsworld import ADDRESS, EwsWorld
 from tests.crash.scenario import World
+from tests.ews.server import running
 from tests.support import REPO
 
 POINTS = {
@@ -54,3 +56,31 @@ def test_a_kill_at_a_named_point_then_a_restart_ends_like_an_undisturbed_run(
     assert drive(world, None) == 0
     assert invariants.final(world) == []
     assert invariants.differences(invariants.outcome(world), reference) == []
+
+
+#: on Exchange the windows of the lease: claimed and nothing sent yet; sent, not yet marked (Sent Items decides
+#: once the killed sender's lease ran out, never a second CreateItem)
+EXCHANGE_CASES = [("after-claim", 1), ("after-send", 1), ("after-send", 3)]
+
+
+@pytest.fixture(scope="module")
+def exchange_reference(tmp_path_factory: pytest.TempPathFactory) -> invariants.Outcome:
+    with running(address=ADDRESS) as server:
+        world = EwsWorld(tmp_path_factory.mktemp("exchange-reference") / "world").create_on(server.url)
+        assert drive(world, None) == 0
+        assert invariants.final(world) == []
+        return invariants.outcome(world)
+
+
+@pytest.mark.parametrize(("point", "nth"), EXCHANGE_CASES, ids=[f"{p}-{n}" for p, n in EXCHANGE_CASES])
+def test_on_exchange_a_kill_at_a_named_point_then_a_restart_ends_like_an_undisturbed_run(
+    point: str, nth: int, tmp_path: Path, exchange_reference: invariants.Outcome
+) -> None:
+    with running(address=ADDRESS) as server:
+        world = EwsWorld(tmp_path / "world").create_on(server.url)
+        assert drive(world, f"{point}:{nth}") == -signal.SIGKILL
+        assert invariants.always(world) == []
+        assert drive(world, None) == 0
+        assert invariants.final(world) == []
+        assert invariants.differences(invariants.outcome(world), exchange_reference) == []
+

@@ -15,13 +15,14 @@ import sys
 import traceback
 from pathlib import Path
 
+import kgrz_mailbot.transports.ews.transport  # noqa: F401 - imported once here, not in every forked driver
 from tests.crash import driver
-from tests.crash.scenario import World
+from tests.crash.ewsworld import world_at
 
 
 def _child(world: Path) -> None:
     try:
-        driver.run(World(world))
+        driver.run(world_at(world))
     except BaseException:  # noqa: BLE001 - the harness counts a child that dies of an exception as a violation
         traceback.print_exc()
         sys.stderr.flush()

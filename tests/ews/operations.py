@@ -75,6 +75,8 @@ def _item_xml(store: MailStore, item: Item, fields: set[str]) -> etree._Element:
         sub(el, t("Body"), text, BodyType=kind, IsTruncated="false")
     if "item:DateTimeReceived" in fields:
         sub(el, t("DateTimeReceived"), _dt(item.datetime_received))
+    if "item:Size" in fields:
+        sub(el, t("Size"), str(len(item.mime)))
     if "item:InReplyTo" in fields and item.header("In-Reply-To"):
         sub(el, t("InReplyTo"), item.header("In-Reply-To"))
     if "item:InternetMessageHeaders" in fields:

@@ -27,7 +27,7 @@ from .store import MailStore
 
 EWS_PATH = "/EWS/Exchange.asmx"
 TOKEN_PATH = "/token"
-FAULT_KINDS = ("server_busy", "http500", "http503", "http401", "stall")
+FAULT_KINDS = ("server_busy", "http500", "http503", "http401", "stall", "hold")
 _ORG_HEADER = re.compile(rb"^x-ms-exchange-organization-", re.IGNORECASE)
 
 
@@ -48,6 +48,7 @@ class RequestRecord:
     anchor_mailbox: str | None
     impersonated: str | None
     server_version: str | None
+    folder: str | None = None  # the distinguished folder a FindItem searches ("sentitems" for was_sent)
 
 
 @dataclass
@@ -69,6 +70,8 @@ class EwsTestServer:
     _httpd: ThreadingHTTPServer | None = None
     _tmp: tempfile.TemporaryDirectory | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _gate: threading.Event = field(default_factory=threading.Event)
+    delivered_ids: dict[str, str] = field(default_factory=dict)  # test name → ItemId at delivery (test API)
     _old_ntlm_file: str | None = None
 
     def __post_init__(self) -> None:
@@ -98,6 +101,7 @@ class EwsTestServer:
         return self
 
     def stop(self) -> None:
+        self._gate.set()  # nothing stays held past the test
         if self._httpd:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -149,12 +153,38 @@ class EwsTestServer:
                                    mailbox_type="Mailbox" if internal_sender else "OneOff")
         return item.id
 
+    def test_api(self, path: str, payload: dict[str, object]) -> dict[str, object]:
+        """``/test/…`` for other processes of a test (the crash harness's drivers): deliver a named mail, or
+        read the whole mailbox. Not EWS; no auth, as the server listens on 127.0.0.1 for tests only."""
+        if path == "/test/deliver":
+            raw = base64.b64decode(str(payload["raw"]))
+            item_id = self.deliver(raw, internal_sender=payload.get("internal_sender"))  # type: ignore[arg-type]
+            with self.store.lock:
+                self.store.item(item_id).tag = str(payload["name"])
+                self.delivered_ids[str(payload["name"])] = item_id
+            return {"id": item_id}
+        with self.store.lock:
+            folders = {f.id: f.name for f in self.store.folders.values()}
+            return {"sent": [base64.b64encode(m.raw).decode() for m in self.store.sent],
+                    "items": [{"tag": i.tag, "folder": folders[i.folder_id], "raw": base64.b64encode(i.mime).decode()}
+                              for i in self.store.items.values() if i.tag],
+                    "ids": dict(self.delivered_ids)}
+
     def inject(self, operation: str, kind: str, times: int = 1, back_off_ms: int = 10) -> None:
         """The next ``times`` calls of ``operation`` ("*" = any) fail with ``kind`` (see FAULT_KINDS)."""
         if kind not in FAULT_KINDS:
             raise ValueError(kind)
         with self._lock:
             self._faults.append(_Fault(operation, kind, times, back_off_ms))
+
+    def hold(self, operation: str, times: int = 1) -> None:
+        """The next ``times`` calls of ``operation`` wait, unanswered, until ``release()``: a server still
+        working on a request (its client may give up or die meanwhile; the request is carried out anyway)."""
+        self._gate.clear()
+        self.inject(operation, "hold", times)
+
+    def release(self) -> None:
+        self._gate.set()
 
     def refuse(self, message_id: str) -> None:
         """CreateItem answers the item with this Message-ID with a per-item ErrorInvalidRecipients."""
@@ -211,14 +241,17 @@ class EwsTestServer:
             operation, auth_scheme, headers.get("x-anchormailbox"),
             soap.text_of(header, f".//{t('ExchangeImpersonation')}//{t('PrimarySmtpAddress')}"),
             header.find(t("RequestServerVersion")).get("Version") if header is not None
-            and header.find(t("RequestServerVersion")) is not None else None))
+            and header.find(t("RequestServerVersion")) is not None else None,
+            next((el.get("Id") for el in op_el.iter(t("DistinguishedFolderId"))), None)))
         fault = self._take_fault(operation)
         if fault and fault.kind == "server_busy":
             self.calls.append((operation, 0))
             busy = EwsFault("ErrorServerBusy", "The server cannot service this request right now.",
                             fault.back_off_ms)
             return 500, soap.fault_envelope(busy)
-        if fault and fault.kind == "stall":
+        if fault and fault.kind == "hold":
+            self._gate.wait(timeout=300)
+        elif fault and fault.kind == "stall":
             time.sleep(fault.back_off_ms / 1000)  # longer than the client's timeout: it gives up first
         elif fault:
             self.calls.append((operation, 0))
@@ -286,6 +319,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib naming
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if self.path.startswith("/test/"):
+            reply = self.ews.test_api(self.path, json.loads(body or b"{}"))
+            self._reply(200, json.dumps(reply).encode(), "application/json")
+            return
         if self.path.split("?")[0] == TOKEN_PATH:
             status, payload = self.ews.issue_token(parse_qs(body.decode()))
             self._reply(status, json.dumps(payload).encode(), "application/json")

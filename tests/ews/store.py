@@ -46,6 +46,7 @@ class Item:
     sender_routing: str = "SMTP"
     sender_mailbox_type: str = "OneOff"
     fail_mime: bool = False  # fault injection: GetItem answers ErrorMimeContentConversionFailed
+    tag: str | None = None  # the test's own name for a delivered mail (survives moves; crash harness)
 
     @property
     def changekey(self) -> str:
@@ -171,7 +172,7 @@ class MailStore:
             old = self.items.pop(self.item(item_id).id)
             new = Item(self._new_id("I"), to_folder_id, old.mime, old.datetime_received, is_read=old.is_read,
                        changekey_n=old.changekey_n + 1, sender=old.sender, sender_routing=old.sender_routing,
-                       sender_mailbox_type=old.sender_mailbox_type, fail_mime=old.fail_mime)
+                       sender_mailbox_type=old.sender_mailbox_type, fail_mime=old.fail_mime, tag=old.tag)
             self.items[new.id] = new
             return new
 

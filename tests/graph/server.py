@@ -31,7 +31,8 @@ from .store import Item, Mailbox, Sent
 from .wire import Handler
 
 #: "drop" closes the connection before the $batch is done, "lost" after it was done (the answer never arrives)
-FAULT_KINDS = ("throttle", "unavailable", "gateway", "error500", "expired", "forbidden", "stall", "drop", "lost")
+FAULT_KINDS = ("throttle", "unavailable", "gateway", "error500", "expired", "forbidden", "stall", "drop", "lost",
+               "hold")
 _ORG_HEADER = re.compile(rb"^x-ms-exchange-organization-", re.IGNORECASE)
 MAX_BATCH = 20
 MAX_CONCURRENT = 4
@@ -73,6 +74,7 @@ class GraphTestServer:
     _httpd: ThreadingHTTPServer | None = None
     _tmp: tempfile.TemporaryDirectory | None = None  # type: ignore[type-arg]
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _gate: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
         self.identity = Identity(self.tenant, self.client_id, {self.secret})
@@ -93,6 +95,7 @@ class GraphTestServer:
         return self
 
     def stop(self) -> None:
+        self._gate.set()  # nothing stays held past the test
         if self._httpd:
             self._httpd.shutdown()
             self._httpd.server_close()
@@ -148,6 +151,15 @@ class GraphTestServer:
             raise ValueError(kind)
         with self._lock:
             self._faults.append(_Fault(operation, kind, times, retry_after, skip))
+
+    def hold(self, operation: str, times: int = 1) -> None:
+        """The next ``times`` requests of ``operation`` wait unanswered until ``release()`` (Exchange Online still
+        working on them); then they are carried out as usual."""
+        self._gate.clear()
+        self.inject(operation, "hold", times)
+
+    def release(self) -> None:
+        self._gate.set()
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -215,6 +227,8 @@ class GraphTestServer:
             return error(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")
         if fault.kind == "stall":
             time.sleep(self.stall_seconds)
+        if fault.kind == "hold":
+            self._gate.wait(timeout=300)
         return None
 
     def graph(self, method: str, path: str, query: str, headers: dict[str, str], body: bytes) -> Reply:

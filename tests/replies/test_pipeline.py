@@ -59,6 +59,11 @@ VALID_REPLIES: dict[str, dict[str, object]] = {
     "winmail_dat": {"ampel": "gruen", "fortschritt": 80, "stand": "Die Telefonanlage wird im Oktober migriert."},
     "stand_unveraendert": {"ampel": "gruen", "stand": "unverändert"},
     "exchange_disclaimer": {"ampel": "gruen", "stand": "Im Plan."},
+    # stored as received; the Vorlage drops the invisible characters (tests/cycle/test_invisible_characters.py)
+    "thunderbird_stand_with_bidi_override": {
+        "ampel": "gelb", "fortschritt": 60, "budget": "\u202bim Plan\u202c",
+        "stand": "Die Umstellung der Post\xadfächer ist zu 60 % abgeschlossen. Mehrkosten: \u202e0001\u202c Euro.\n"
+                 "- Schulungen \u2066abgeschlossen\u2069\n- Rollout\u200b bis 12/2018\ufeff"},
     "human_reply_with_suppress_header": {"ampel": "gruen", "stand": "Im Plan."},
     "broken_headers_unknown_charset": {"ampel": "gruen", "stand": "Läuft weiter."},
     # Interleaved replies: the answers typed between and below `>` quotes are read, the quoted empty form is not.

@@ -16,7 +16,7 @@ from docx.shared import Cm
 from docx.table import Table
 from lxml import etree
 
-from kgrz_mailbot.domain.textblocks import clean_text
+from kgrz_mailbot.domain.textblocks import clean_text, visible
 
 W_P, W_PPR, W_PSTYLE, W_R, W_RPR, W_RSTYLE, W_T, W_BR = (
     qn("w:p"), qn("w:pPr"), qn("w:pStyle"), qn("w:r"), qn("w:rPr"), qn("w:rStyle"), qn("w:t"), qn("w:br"))  # fmt: skip
@@ -28,7 +28,7 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 def t(text: str | None) -> str:
     """Every string from config or a reply passes here: XML-safe, plain text, never markup or fields."""
-    return clean_text(text or "")
+    return visible(clean_text(text or ""))
 
 
 def add_lines(p: etree._Element, text: str, run_style_id: str | None = None) -> None:

@@ -53,6 +53,22 @@ WHOLE_REQUEST: tuple[type[BaseException], ...] = (
 NO_MAILBOX = ("ErrorAccessDenied", "ErrorNonExistentMailbox", "ErrorImpersonateUserDenied")
 
 
+#: what exchangelib's "Reraised from …" says when the request never left (nothing can be in Exchange's hands)
+_NEVER_SENT = ("ConnectTimeout", "NewConnectionError", "Connection refused", "Name or service not known")
+
+
+def _unanswered(error: BaseException) -> bool:
+    """The request may have reached Exchange and still be carried out: no answer came back (a read timeout, a
+    connection lost after sending; exchangelib reports both as ErrorTimeoutExpired "Reraised from …"). A
+    refused connection or an error answer of the server ends the request for sure."""
+    text = str(error)
+    if isinstance(error, ews_errors.ErrorTimeoutExpired) and text.startswith("Reraised from"):
+        return not any(mark in text for mark in _NEVER_SENT)
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return False
+    return isinstance(error, requests.exceptions.ReadTimeout | requests.exceptions.ConnectionError)
+
+
 class RetryPolicy(FaultTolerance):
     """FaultTolerance that does not mistake HTTP 401 for "server busy" (exchangelib issue #833).
 
@@ -85,7 +101,9 @@ def mapped(what: str, auth_hint: str) -> Iterator[None]:
         raise TransportError(f"TLS-Prüfung des Exchange-Servers fehlgeschlagen ({what}): {e} "
                              "– ca_bundle in [mail.exchange] prüfen") from e
     except TEMPORARY as e:
-        raise TemporaryTransportError(f"Exchange vorübergehend nicht verfügbar ({what}): {e}") from e
+        error = TemporaryTransportError(f"Exchange vorübergehend nicht verfügbar ({what}): {e}")
+        error.unanswered = _unanswered(e)
+        raise error from e
     except ews_errors.TransportError as e:
         # exchangelib raises its TransportError for TLS failures; those do not heal by themselves.
         raise TransportError(f"Verbindung zum Exchange-Server fehlgeschlagen ({what}): {e} "

@@ -23,7 +23,7 @@ from kgrz_mailbot.transports.base import Disposition, InboundMail, Mailbox
 from kgrz_mailbot.transports.errors import TransportError
 from kgrz_mailbot.transports.ews.account import auth_hint, close_account, open_account
 from kgrz_mailbot.transports.ews.faults import POISON, WHOLE_REQUEST, mapped
-from kgrz_mailbot.transports.shared import BATCH, chunks, folder_name, is_internal
+from kgrz_mailbot.transports.shared import BATCH, by_size, folder_name, is_internal
 
 log = logging.getLogger("kgrz_mailbot.transport")
 
@@ -54,13 +54,14 @@ class ExchangeMailbox(Mailbox):
     name = "exchange"
 
     def __init__(self, settings: ExchangeSettings, address: str, environ: Mapping[str, str], *,
-                 token_url: str | None = None, only_unread: bool = False) -> None:
+                 token_url: str | None = None, only_unread: bool = False, batch_bytes: int = 64 << 20) -> None:
         """``token_url`` overrides the OAuth2 token endpoint (default: Microsoft Entra for ``tenant_id``);
         ``only_unread`` restricts polling to unread inbox mail (the inbox holds only unacknowledged mail anyway).
         """
         self._settings = settings
         self._address = address
         self._only_unread = only_unread
+        self._batch_bytes = batch_bytes  # [mail] poll_batch_mb: MIME fetched in one GetItem at most
         self._folders: dict[Disposition, FolderId] = {}
         self._folder_lock = threading.Lock()
         self._auth_hint = auth_hint(settings)
@@ -75,9 +76,10 @@ class ExchangeMailbox(Mailbox):
         with self._mapped("Posteingang lesen"):
             inbox = self._account.inbox
             qs = inbox.filter(is_read=False) if self._only_unread else inbox.all()
-            ids = [ItemId(id=i, changekey=ck)
-                   for i, ck in qs.order_by("datetime_received").values_list("id", "changekey")]
-        for chunk in chunks(ids):
+            ids = [(ItemId(id=i, changekey=ck), size or 0)
+                   for i, ck, size in qs.order_by("datetime_received").values_list("id", "changekey", "size")]
+        # GetItem per 100, and never more MIME in one answer than the poll's byte budget
+        for chunk in by_size(ids, BATCH, self._batch_bytes):
             with self._mapped("Nachrichten abrufen"):
                 items = list(self._account.fetch(ids=chunk, only_fields=list(_FETCH_FIELDS), chunk_size=BATCH))
             poison = []

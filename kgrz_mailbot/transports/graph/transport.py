@@ -39,6 +39,7 @@ class GraphMailbox(Mailbox):
     """The bot's mailbox in Exchange Online, as the app (client credentials), for ``[mail] address`` only."""
 
     name = "graph"
+    idempotent_send = True  # a recorded draft is sent at most once, however often /send is asked (outbox lease)
 
     def __init__(self, settings: GraphSettings, address: str, environ: Mapping[str, str], *,
                  sleep: Callable[[float], None] = time.sleep) -> None:

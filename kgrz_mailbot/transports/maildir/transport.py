@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import socket
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from kgrz_mailbot.clock import SystemClock
 from kgrz_mailbot.crashpoints import crashpoint
 from kgrz_mailbot.transports.base import Disposition, InboundMail, Mailbox
 from kgrz_mailbot.transports.errors import TransportError
@@ -35,6 +37,40 @@ def sent_name(message_id: str) -> str:
     return "kgrz." + hashlib.sha256(message_id.encode()).hexdigest()[:32]
 
 
+STALE_TMP = 36 * 3600  # seconds; the Maildir convention for leftovers in tmp/ of unknown writers
+_TMP_NAME = re.compile(r"^kgrz\.[0-9a-f]{32}\.(?P<pid>\d+)\.(?P<host>.+)$")  # what ``send`` writes
+
+
+def clean_stale_tmp(folder: Path) -> int:
+    """Remove half-written sends a killed process left in ``sent/tmp`` (``NAME.PID.HOST``): at once when the
+    writer is a process of this host that no longer runs, else after 36 hours. Only ``new/`` and ``cur/``
+    prove a send, so a leftover never counted as sent; removing it only keeps tmp/ from growing."""
+    removed = 0
+    host, now = socket.gethostname(), SystemClock().now().timestamp()  # file ages are real time, not --now
+    for entry in os.scandir(folder):
+        ours = _TMP_NAME.match(entry.name)
+        gone = ours is not None and ours["host"] == host and not _running(int(ours["pid"]))
+        try:
+            if gone or now - entry.stat().st_mtime > STALE_TMP:
+                os.unlink(entry.path)
+                removed += 1
+        except FileNotFoundError:
+            continue
+    if removed:
+        log.warning("maildir: %s unfinished sends from ended processes removed from %s", removed, folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class MaildirMailbox(Mailbox):
     """``<path>/inbox`` is read, ``<path>/sent`` receives every sent mail; nothing is ever deleted.
 
@@ -43,6 +79,7 @@ class MaildirMailbox(Mailbox):
     """
 
     name = "maildir"
+    idempotent_send = True
 
     def __init__(self, path: Path, authserv_id: str | None = None) -> None:
         self.path = path
@@ -55,6 +92,7 @@ class MaildirMailbox(Mailbox):
             self.failed = ensure_maildir(path / "failed")
         except OSError as exc:
             raise _unusable(path, "kann nicht angelegt werden", exc) from exc
+        clean_stale_tmp(self.sent / "tmp")
 
     def fetch_new(self) -> Iterator[InboundMail]:
         """See Mailbox; oldest file first (mtime, then name), dot files ignored."""
