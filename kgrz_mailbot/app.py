@@ -1,47 +1,91 @@
-"""Composition root: the one place that picks implementations and wires config, store, transport, clock."""
+"""Composition root: the one place that picks implementations and wires config, store, transport, clock.
+
+The store, the transport and the renderer are opened on first use, and their libraries imported then: ``plan``
+and ``status`` read through ``reader`` and never load SQLAlchemy, exchangelib or Jinja2 (issue 15: commands
+that only read must answer within half a second).
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-import holidays
 
 from kgrz_mailbot.clock import Clock, SystemClock
 from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.domain.model import Session
 from kgrz_mailbot.domain.timeline import PlannedAction, plan_session
-from kgrz_mailbot.errors import UnknownSessionError
-from kgrz_mailbot.reports.render import Renderer
-from kgrz_mailbot.storage.installation import open_store
-from kgrz_mailbot.storage.store import Store
-from kgrz_mailbot.transports import Mailbox, open_transport
+from kgrz_mailbot.errors import ConfigError, UnknownSessionError
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from kgrz_mailbot.reports.render import Renderer
+    from kgrz_mailbot.storage.readmodel import ReadModel
+    from kgrz_mailbot.storage.store import Store
+    from kgrz_mailbot.transports import Mailbox
 
 log = logging.getLogger("kgrz_mailbot")
 
 
-@dataclass
 class App:
-    config: Config
-    clock: Clock
-    store: Store
-    transport: Mailbox
-    renderer: Renderer
-    zone: ZoneInfo = field(init=False)
-    _plans: dict[Session, list[PlannedAction]] = field(init=False, default_factory=dict)
+    def __init__(self, config: Config, clock: Clock, transport: Mailbox | None = None) -> None:
+        self.config = config
+        self.clock = clock
+        self.zone = ZoneInfo(config.organisation.timezone)
+        self._given_transport = transport
+        self._plans: dict[Session, list[PlannedAction]] = {}
+        self._quick: sqlite3.Connection | None = None
 
-    def __post_init__(self) -> None:
-        self.zone = ZoneInfo(self.config.organisation.timezone)
+    @cached_property
+    def store(self) -> Store:
+        """The database, migrated to the newest schema and mirroring the configuration; a lost one is refused,
+        never started anew (``storage/installation.py``)."""
+        from kgrz_mailbot.storage.installation import open_store  # noqa: PLC0415
+
+        store = open_store(self.config, self.clock.now())
+        store.sync_config(self.config, self.clock.now())
+        return store
+
+    @cached_property
+    def transport(self) -> Mailbox:
+        from kgrz_mailbot.transports import open_transport  # noqa: PLC0415
+
+        return self._given_transport or open_transport(self.config.mail)
+
+    @cached_property
+    def renderer(self) -> Renderer:
+        from kgrz_mailbot.reports.render import Renderer  # noqa: PLC0415
+
+        return Renderer(self.config.templates_dir)
+
+    @cached_property
+    def reader(self) -> ReadModel:
+        """What ``plan`` and ``status`` read: on the stdlib SQLite driver when the file is current and no store is
+        open yet, on the store's engine otherwise (``storage/quick.py``)."""
+        if "store" not in self.__dict__:
+            from kgrz_mailbot.storage.quick import open_quick  # noqa: PLC0415
+
+            quick = open_quick(self.config)
+            if quick is not None:
+                model, self._quick = quick
+                return model
+        return self.store.read_model()
 
     @cached_property
     def is_closed(self) -> Callable[[date], bool]:
         """Public holidays of the configured region plus local closing days."""
-        country, _, subdiv = self.config.organisation.holidays.partition("-")
-        calendar = holidays.country_holidays(country, subdiv=subdiv or None, language="de")
+        from kgrz_mailbot.config.build import holiday_region_problem  # noqa: PLC0415
+        from kgrz_mailbot.config.public_holidays import calendar as holiday_calendar  # noqa: PLC0415
+
+        region = self.config.organisation.holidays
+        try:
+            calendar = holiday_calendar(region)
+        except (NotImplementedError, KeyError, ValueError):  # a config loaded without checking the region
+            raise ConfigError([f"settings.toml, [organisation] holidays: {holiday_region_problem(region)}"]) from None
         closed = set(self.config.timeline.closed)
         return lambda day: day in closed or day in calendar
 
@@ -68,18 +112,20 @@ class App:
         raise UnknownSessionError(f"Am {day.isoformat()} tagen mehrere Gremien; bitte --committee angeben.")
 
     def close(self) -> None:
-        self.transport.close()
-        self.store.close()
+        """Close what was opened (nothing is opened just to be closed)."""
+        if "transport" in self.__dict__:
+            self.transport.close()
+        if "store" in self.__dict__:
+            self.store.close()
+        if self._quick is not None:
+            self._quick.close()
 
 
-def build_app(config: Config, clock: Clock | None = None, transport: Mailbox | None = None) -> App:
-    clock = clock or SystemClock()
-    store = open_store(config, clock.now())  # refuses a lost database instead of starting a new one
-    store.sync_config(config, clock.now())
-    return App(
-        config=config,
-        clock=clock,
-        store=store,
-        transport=transport or open_transport(config.mail),
-        renderer=Renderer(config.templates_dir),
-    )
+def build_app(config: Config, clock: Clock | None = None, transport: Mailbox | None = None,
+              *, open_store: bool = True) -> App:
+    """The app; by default its database is opened (migrated, config mirrored) right away, so a broken database
+    fails at start; commands that only read pass ``open_store=False``."""
+    app = App(config, clock or SystemClock(), transport)
+    if open_store:
+        _ = app.store
+    return app

@@ -23,14 +23,16 @@ def parse_now(value: str | None, zone: ZoneInfo) -> Clock | None:
     return FixedClock(instant if instant.tzinfo else instant.replace(tzinfo=zone))
 
 
-def load(args: argparse.Namespace) -> Config:
-    return load_config(config_dir(args.config))
+def load(args: argparse.Namespace, *, check_holidays: bool = True) -> Config:
+    return load_config(config_dir(args.config), check_holidays=check_holidays)
 
 
-def open_app(args: argparse.Namespace) -> App:
-    config = load(args)
+def open_app(args: argparse.Namespace, *, open_store: bool = True) -> App:
+    """The app with ``--now``; ``open_store=False`` for commands that only read (``plan``, ``status``)."""
+    config = load(args, check_holidays=open_store)
     refuse_foreign_state(config)
-    return build_app(config, clock=parse_now(getattr(args, "now", None), ZoneInfo(config.organisation.timezone)))
+    return build_app(config, clock=parse_now(getattr(args, "now", None), ZoneInfo(config.organisation.timezone)),
+                     open_store=open_store)
 
 
 def print_json(data: object) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -50,10 +51,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.jobs.tick import plan_rows  # noqa: PLC0415
-    from kgrz_mailbot.views.plan import plan_json, plan_text  # noqa: PLC0415
+    from kgrz_mailbot.views.plan import plan_json, plan_rows, plan_text  # noqa: PLC0415
 
-    app = open_app(args)
+    app = open_app(args, open_store=False)
     rows = plan_rows(app)
     if args.json:
         print_json(plan_json(app, rows))
@@ -64,7 +64,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def cmd_tick(args: argparse.Namespace) -> int:
     from kgrz_mailbot.alerts.watch import watched_tick  # noqa: PLC0415
-    from kgrz_mailbot.views.plan import done_label  # noqa: PLC0415
+    from kgrz_mailbot.domain.words import done_label  # noqa: PLC0415
 
     app = open_app(args)
     with one_at_a_time(app):
@@ -115,7 +115,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from kgrz_mailbot.views.status import session_status, status_json, status_text  # noqa: PLC0415
 
-    app = open_app(args)
+    app = open_app(args, open_store=False)
     session = app.session(args.session, args.committee)
     rows, versions = session_status(app, session)
     if args.json:
@@ -134,8 +134,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_session(args: argparse.Namespace) -> int:
     from kgrz_mailbot.config.schedule_edit import add_session, move_session, remove_session  # noqa: PLC0415
     from kgrz_mailbot.jobs.rescheduled import tell_new_deadlines  # noqa: PLC0415
-    from kgrz_mailbot.jobs.tick import plan_rows  # noqa: PLC0415
-    from kgrz_mailbot.views.plan import plan_text  # noqa: PLC0415
+    from kgrz_mailbot.views.plan import plan_rows, plan_text  # noqa: PLC0415
+    from kgrz_mailbot.views.session_advice import session_warnings  # noqa: PLC0415
 
     directory = config_dir(args.config)
     refuse_foreign_state(load(args))
@@ -149,7 +149,10 @@ def cmd_session(args: argparse.Namespace) -> int:
         print(f"Sitzung am {args.date:%d.%m.%Y} aus schedule.toml entfernt; für sie wird nichts mehr versandt.")
         return 0
     app = build_app(config, clock=parse_now(args.now, ZoneInfo(config.organisation.timezone)))
-    rows = [r for r in plan_rows(app) if r.action.session.date == day]
+    session = app.session(day, args.committee)
+    rows = [r for r in plan_rows(app) if r.action.session == session]
+    for warning in session_warnings(app, session):
+        print(f"Warnung: {warning}", file=sys.stderr)
     print(f"Sitzung am {day:%d.%m.%Y} {said}. Neuer Zeitplan:")
     print(plan_text(app, rows), end="")
     if args.action == "move":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import logging
 import os
 import select
 import sys
@@ -31,8 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args = parse_arguments(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose or args.command == "run" else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    from kgrz_mailbot.service.journal import configure_logging  # noqa: PLC0415 - not needed for --help
+
+    configure_logging(args.verbose, service=args.command == "run")
     try:
         code = _handler(args.handler)(args)
         sys.stdout.flush()  # a reader that went away (``| head``) is noticed here, not at interpreter exit

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kgrz_mailbot.config.load import config_dir, load_config
 from kgrz_mailbot.domain.model import Understanding
+from kgrz_mailbot.domain.words import CLASSIFICATIONS, word
 from kgrz_mailbot.errors import ConfigError, MailbotError
 from kgrz_mailbot.replies.pipeline import understand
 
@@ -49,7 +50,7 @@ def parse_command(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
-    print(f"Art: {data['classification']} ({u.reason})")
+    print(f"Art: {word(CLASSIFICATIONS, u.classification.value)} (Einzelheiten mit --json)")
     print(f"Kennzeichen: {u.token or '–'}")
     print("Felder:")
     for key, value in u.fields.as_contract().items():

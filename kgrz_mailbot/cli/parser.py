@@ -1,8 +1,10 @@
 """The argument parser of the command line (C2): every command, its options, German help and an example.
 
-Adding a command is one ``commands.add(…)`` call below and its handler function, named as "module:function"
-of ``kgrz_mailbot.cli``: the handler's module is imported only when its command runs, so ``--help`` and usage
-errors import nothing heavy. ``--config``, ``--now`` and ``-v`` may stand before or after the command's name.
+Adding a command is one ``commands.add(…)`` call below (then ``add_argument`` on what it returns) and its
+handler function, named as "module:function" of ``kgrz_mailbot.cli``: the handler's module is imported only when
+its command runs, and only the chosen command's parser is built (``lazyparse.py``), so ``--help`` and usage
+errors cost little more than Python's start. ``--config``, ``--now`` and ``-v`` may stand before or after the
+command's name.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import date, datetime
 
 from kgrz_mailbot import __version__
 from kgrz_mailbot.cli.german import GermanArgumentParser
+from kgrz_mailbot.cli.lazyparse import LazySubcommands, Pending, Target
 
 PROG = "kgrz-mailbot"
 
@@ -53,25 +56,27 @@ def _wrap(text: str) -> str:
 
 
 class Commands:
-    """The subcommands of one parser level; ``add`` returns the command's parser for its own options."""
+    """The subcommands of one parser level; ``add`` returns the command's (pending) parser for its own options."""
 
-    def __init__(self, parser: argparse.ArgumentParser, dest: str, metavar: str, title: str) -> None:
-        self._sub = parser.add_subparsers(dest=dest, required=True, metavar=metavar, title=title,
-                                          parser_class=GermanArgumentParser)
+    def __init__(self, parser: Target, prog: str, dest: str, metavar: str, title: str) -> None:
+        self._prog = prog
+        self._sub = LazySubcommands(parser, prog, GermanArgumentParser, dest=dest, required=True, metavar=metavar,
+                                    title=title)
 
     def add(self, name: str, handler: str | None, summary: str, description: str, example: str,
-            clock: bool = False) -> argparse.ArgumentParser:
+            clock: bool = False) -> Pending:
         lines = example.splitlines()
         epilog = ("Beispiel:\n" if len(lines) == 1 else "Beispiele:\n") + "\n".join(f"  {line}" for line in lines)
         heading = f"{summary[0].upper()}{summary[1:]}."
-        p = self._sub.add_parser(name, help=summary, description=f"{heading}\n\n{_wrap(description)}", epilog=epilog)
-        _global_options(p, clock=clock, top=False)
+        p = self._sub.add(name, summary, description=f"{heading}\n\n{_wrap(description)}", epilog=epilog)
+        p.ops.append(lambda parser: _global_options(parser, clock=clock, top=False))
         p.set_defaults(handler=handler, takes_now=clock)
         return p
 
     def group(self, name: str, summary: str, description: str, example: str) -> Commands:
         """A command with subcommands of its own (``session add|move|remove``)."""
-        return Commands(self.add(name, None, summary, description, example), "action", "AKTION", "Aktionen")
+        return Commands(self.add(name, None, summary, description, example), f"{self._prog} {name}", "action",
+                        "AKTION", "Aktionen")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,19 +90,19 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(parser, clock=True, top=True)
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}",
                         help="Versionsnummer zeigen und beenden")
-    commands = Commands(parser, "command", "BEFEHL", "Befehle")
+    commands = Commands(parser, PROG, "command", "BEFEHL", "Befehle")
     _cycle_commands(commands)
     _admin_commands(commands)
     return parser
 
 
-def _session_options(p: argparse.ArgumentParser) -> None:
+def _session_options(p: Pending) -> None:
     p.add_argument("--session", type=_iso_date, required=True, metavar="DATUM",
                    help="Datum der Sitzung wie in schedule.toml, z. B. 2018-09-19")
     p.add_argument("--committee", metavar="KEY", help="Gremium (nur nötig, wenn am selben Tag mehrere tagen)")
 
 
-def _json_option(p: argparse.ArgumentParser) -> None:
+def _json_option(p: Pending) -> None:
     p.add_argument("--json", action="store_true", help="maschinenlesbar als JSON ausgeben (DESIGN.md C2)")
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from email.headerregistry import Address
 from email.utils import parseaddr
 
 from kgrz_mailbot.domain.model import Person
@@ -35,5 +34,7 @@ def parse_person(value: str) -> Person | None:
 
 def format_address(name: str, address: str) -> str:
     """RFC 5322 form with the display name quoted/encoded as needed (umlauts, commas)."""
+    from email.headerregistry import Address  # noqa: PLC0415 - only sending needs it; loading a config does not
+
     local, _, domain = address.partition("@")
     return str(Address(display_name=name, username=local, domain=domain))

@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
 from kgrz_mailbot.config.addresses import is_address, parse_person
 from kgrz_mailbot.config.graph_section import graph_problems
 from kgrz_mailbot.config.settings import (
@@ -65,12 +63,13 @@ def valid_timezone(name: str) -> bool:
 
 
 def valid_holiday_region(code: str) -> bool:
-    country, _, subdiv = code.partition("-")
-    try:
-        holidays.country_holidays(country, subdiv=subdiv or None)
-    except (NotImplementedError, KeyError, ValueError):
-        return False
-    return True
+    from kgrz_mailbot.config.public_holidays import valid_region  # noqa: PLC0415 - python-holidays is slow to import
+
+    return valid_region(code)
+
+
+def holiday_region_problem(region: str) -> str:
+    return f"unbekannte Feiertagsregion „{region}“. Bitte Land und Bundesland wie „DE-RP“ angeben."
 
 
 def parse_time_of_day(value: str) -> time | None:
@@ -81,9 +80,11 @@ def parse_time_of_day(value: str) -> time | None:
 
 
 def build_config(directory: Path, settings: dict[str, Any], schedule: dict[str, Any],
-                 projects: dict[str, Any]) -> Config:
+                 projects: dict[str, Any], *, check_holidays: bool = True) -> Config:
+    """``check_holidays=False`` leaves the holiday region to its first use (``App.is_closed``): commands that only
+    read the database never need it, and loading python-holidays costs more than they may take."""
     problems = Problems()
-    organisation = _organisation(settings["organisation"], problems)
+    organisation = _organisation(settings["organisation"], problems, check_holidays)
     state = resolve(directory, settings.get("paths", {}).get("state", DEFAULT_STATE))
     mail = _mail(directory, state, settings["mail"], problems)
     report = settings.get("report", {})
@@ -138,15 +139,14 @@ def _retention(data: dict[str, Any], problems: Problems) -> RetentionSettings:
     return RetentionSettings(**values, purge_time=clock or defaults.purge_time)
 
 
-def _organisation(data: dict[str, Any], problems: Problems) -> OrganisationSettings:
+def _organisation(data: dict[str, Any], problems: Problems, check_holidays: bool) -> OrganisationSettings:
     zone = data.get("timezone", "Europe/Berlin")
     if not valid_timezone(zone):
         problems.add("settings.toml", "[organisation] timezone",
                      f"unbekannte Zeitzone „{zone}“. Bitte einen IANA-Namen wie „Europe/Berlin“ angeben.")
     region = data.get("holidays", "DE-RP")
-    if not valid_holiday_region(region):
-        problems.add("settings.toml", "[organisation] holidays",
-                     f"unbekannte Feiertagsregion „{region}“. Bitte Land und Bundesland wie „DE-RP“ angeben.")
+    if check_holidays and not valid_holiday_region(region):
+        problems.add("settings.toml", "[organisation] holidays", holiday_region_problem(region))
     return OrganisationSettings(name=data["name"], short=data.get("short", ""), unit=data["unit"],
                                 timezone=zone, holidays=region, az=data.get("az", ""))
 

@@ -88,10 +88,11 @@ def config_dir(explicit: str | os.PathLike[str] | None) -> Path:
     return local if local.is_dir() or not INSTALLED.is_dir() else INSTALLED
 
 
-def load_config(directory: Path, schedule_text: str | None = None) -> Config:
+def load_config(directory: Path, schedule_text: str | None = None, *, check_holidays: bool = True) -> Config:
     """Read, validate and type the three TOML files; raise ConfigError listing every problem.
 
-    ``schedule_text`` validates an edit of schedule.toml before it is written (``sessions sync``)."""
+    ``schedule_text`` validates an edit of schedule.toml before it is written (``sessions sync``);
+    ``check_holidays``: see ``build_config``."""
     problems = Problems()
     if not directory.is_dir():
         raise ConfigError([f"{directory}: Konfigurationsverzeichnis nicht gefunden. Pfad mit --config oder "
@@ -113,7 +114,8 @@ def load_config(directory: Path, schedule_text: str | None = None) -> Config:
             pass  # a structural problem, already reported above
         raise ConfigError(problems)
     try:
-        config = build_config(directory.resolve(), raw["settings.toml"], raw["schedule.toml"], raw["projects.toml"])
+        config = build_config(directory.resolve(), raw["settings.toml"], raw["schedule.toml"], raw["projects.toml"],
+                              check_holidays=check_holidays)
     except ConfigError as exc:
         problems.extend(exc.problems)
     except (KeyError, TypeError, AttributeError, ValueError):

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import tomlkit
-from tomlkit.items import AoT, Table
+from tomlkit.items import AoT, Item, Table, Whitespace
 
 from kgrz_mailbot.config.load import load_config
 from kgrz_mailbot.config.settings import Config
@@ -57,14 +57,18 @@ class Schedule:
         table.add("date", day)
         if source_id is not None:
             table.add("source_id", source_id)
-        self.sessions.append(table)
+        _place(self.sessions, table)
 
     def move(self, day: date, new_day: date, committee: str | None) -> None:
-        entry: Table = self.sessions[self._find(day, committee)]
+        index = self._find(day, committee)
+        entry: Table = self.sessions[index]
         entry["date"] = new_day
         for fixed in ("request", "reminders", "deadline", "draft"):  # fixed dates belonged to the old date
             if fixed in entry:
                 del entry[fixed]
+        if not _in_order(list(self.sessions)):
+            _detach(self.sessions, index)
+            _place(self.sessions, entry)
 
     def remove(self, day: date, committee: str | None) -> None:
         del self.sessions[self._find(day, committee)]
@@ -85,6 +89,61 @@ class Schedule:
                                "nichts geschrieben. Bitte den Befehl wiederholen."])
         _replace(path, self.text())
         return config
+
+
+def _order(table: Table) -> tuple[date, str]:
+    return table.get("date"), str(table.get("committee", ""))
+
+
+def _in_order(tables: list[Table]) -> bool:
+    return all(_order(a) <= _order(b) for a, b in zip(tables, tables[1:], strict=False))
+
+
+def _tail(table: Table) -> list[Item]:
+    """Remove and return what follows the table's last key: comments there belong to the next session."""
+    body = table.value.body
+    cut = max((i for i, (key, _item) in enumerate(body) if key is not None), default=-1) + 1
+    tail = [item for _key, item in body[cut:]]
+    del body[cut:]
+    return tail
+
+
+def _detach(sessions: AoT, index: int) -> None:
+    """Take a session out, leaving the comments above the session after it where they were."""
+    table = sessions[index]
+    tail = _tail(table)
+    if index > 0:
+        before = sessions[index - 1]
+        _tail(before)
+        for item in tail or [Whitespace("\n")]:
+            before.value.append(None, item)
+    del sessions[index]
+
+
+def _place(sessions: AoT, table: Table) -> None:
+    """Insert a session where its date belongs, so schedule.toml stays in date order; the comment lines above
+    the session it goes before stay above that session."""
+    tables = list(sessions)
+    index = next((i for i, t in enumerate(tables) if _order(t) > _order(table)), len(tables))
+    _tail(table)
+    if index == len(tables):
+        if tables and not _tail_has_blank_line(tables[-1]):
+            tables[-1].value.append(None, Whitespace("\n"))
+        sessions.append(table)
+        return
+    moved = _tail(tables[index - 1]) if index > 0 else []
+    if index > 0:
+        tables[index - 1].value.append(None, Whitespace("\n"))
+    blank, *comments = moved or [Whitespace("\n")]
+    table.value.append(None, blank if isinstance(blank, Whitespace) else Whitespace("\n"))
+    for item in comments if isinstance(blank, Whitespace) else moved:
+        table.value.append(None, item)
+    sessions.insert(index, table)
+
+
+def _tail_has_blank_line(table: Table) -> bool:
+    body = table.value.body
+    return bool(body) and body[-1][0] is None and isinstance(body[-1][1], Whitespace)
 
 
 def _replace(path: Path, text: str) -> None:

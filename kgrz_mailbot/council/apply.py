@@ -72,5 +72,5 @@ def apply_plan(app: App, plan: SyncPlan) -> list[str]:
     schedule.save()
     relay.flush(app)
     for change in plan.changes:
-        log.info("sessions sync committee=%s %s", plan.committee, change.text())
+        log.debug("sessions sync committee=%s %s", plan.committee, change.text())
     return notes

@@ -74,7 +74,7 @@ class Fetcher:
             if wait is None:
                 raise SourceError(f"{url}: {problem}, auch nach {backoff.attempts} Versuchen. "
                                   "Der Abgleich wird beim nächsten Lauf wiederholt.")
-            log.warning("council source %s %s; retry in %.1f s", url, problem, wait)
+            log.warning("Ratsinformationssystem %s: %s; neuer Versuch in %.1f s", url, problem, wait)
             self.sleep(wait)
 
     def close(self) -> None:

@@ -86,8 +86,8 @@ def sync_sessions(app: App, *, dry_run: bool, committee: str | None = None,
                 council.record_read(db, source.committee, source.label, now, full=result.read.complete)
         except (SourceError, ConfigError) as exc:
             result.error = str(exc)
-            log.error("sessions sync committee=%s failed: %s", source.committee, exc)
+            log.error("Abgleich der Sitzungen von %s fehlgeschlagen: %s", source.committee, exc)
             continue
         for report in result.plan.reports:
-            log.warning("sessions sync committee=%s: %s", source.committee, report)
+            log.warning("Abgleich der Sitzungen von %s: %s", source.committee, report)
     return results

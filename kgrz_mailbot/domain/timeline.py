@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.relativedelta import relativedelta
-
 from kgrz_mailbot.domain.model import ActionKind, Session
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
@@ -73,7 +71,7 @@ def plan_session(
     floor: date | None = None
     for kind, seq, offset in steps:
         name = f"reminder{seq}" if kind is ActionKind.REMINDER else kind.value
-        day = overrides.get(name) or previous_working_day(session.date - relativedelta(days=offset), is_closed)
+        day = overrides.get(name) or previous_working_day(session.date - timedelta(days=offset), is_closed)
         # Moving back over a long holiday block must not reorder the steps: a step never precedes
         # the one before it (they then fall on the same day, still in order).
         if floor is not None and day < floor:

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session as DbSession
 from sqlmodel import SQLModel, col, select
 
+from kgrz_mailbot.domain.words import CLASSIFICATIONS, KINDS, OUTCOMES, ROLES, STATES, word
 from kgrz_mailbot.errors import MailbotError
 from kgrz_mailbot.storage.store import Store
 from kgrz_mailbot.storage.tables import (
@@ -149,10 +150,12 @@ def export_person(store: Store, address: str, include_raw: bool = False) -> dict
             "projects.toml).")
     return {
         "adresse": addr,
-        "personen": [{"projekt": key, "rolle": p.role, "name": p.name, "adresse": p.address} for p, key in people],
+        "personen": [{"projekt": key, "rolle": word(ROLES, p.role), "name": p.name, "adresse": p.address}
+                     for p, key in people],
         "eingegangene_mails": [_inbound_export(r, include_raw) for r in inbound],
         "ausgehende_mails": [{
-            "id": r.id, "art": r.kind, "betreff": r.subject, "message_id": r.message_id, "zustand": r.state,
+            "id": r.id, "art": word(KINDS, r.kind), "betreff": r.subject, "message_id": r.message_id,
+            "zustand": word(STATES, r.state),
             "erstellt": _iso(r.created_at), "versandt": _iso(r.sent_at), "text_vorhanden": bool(r.raw),
         } for r in outbound],
         "statusmeldungen": [_update_export(u, project, day) for u, project, day in updates],
@@ -169,7 +172,8 @@ def _inbound_export(row: InboundMailRow, include_raw: bool) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": row.id, "message_id": row.message_id, "eingegangen": _iso(row.received_at),
         "datum": _iso(row.date_header), "absender": row.from_address, "betreff": row.subject,
-        "zustand": row.state, "einordnung": row.classification, "ergebnis": row.outcome, "hinweise": row.error,
+        "zustand": word(STATES, row.state), "einordnung": word(CLASSIFICATIONS, row.classification),
+        "ergebnis": word(OUTCOMES, row.outcome), "hinweise": row.error,
         "groesse": row.size, "rohdaten_vorhanden": bool(row.raw),
     }
     if include_raw:

@@ -38,5 +38,6 @@ def queue_answer(app: App, db: DbSession, mail: mailrows.Outgoing) -> bool:
     note = (f"zurückgehalten: {', '.join(over)} hat in der letzten Stunde schon {limit} Antworten bekommen "
             f"(Grenze [mail] answers_per_hour)")
     mailrows.record_outgoing(db, mail, now, state="held", note=note)
-    log.warning("answer %s held: %s answers per hour reached for %s", mail.business_key, limit, ", ".join(over))
+    log.warning("Antwort %s zurückgehalten: %s Antworten pro Stunde an %s erreicht", mail.business_key, limit,
+                ", ".join(over))
     return False

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kgrz_mailbot.crashpoints import crashpoint
+from kgrz_mailbot.domain.words import OUTCOMES, word
 from kgrz_mailbot.inbox.batches import budget_bytes, by_budget
 from kgrz_mailbot.inbox.budget import understand_within_budget
 from kgrz_mailbot.inbox.decide import decide
@@ -38,7 +39,7 @@ class PollResult:
     sent: int = 0
 
     def summary(self) -> str:
-        parts = ", ".join(f"{k}: {v}" for k, v in sorted(self.outcomes.items())) or "keine"
+        parts = ", ".join(f"{word(OUTCOMES, k)}: {v}" for k, v in sorted(self.outcomes.items())) or "keine"
         return f"{self.fetched} neue Mails; Ergebnisse: {parts}; Fehler: {self.failed}; versandt: {self.sent}"
 
 
@@ -61,7 +62,7 @@ def process_inbox(app: App) -> PollResult:
             result.failed += outcome in ("quarantine", "retry")
     _acknowledge(app)
     result.sent = relay.flush(app).sent
-    log.info("poll %s", result.summary())
+    log.debug("poll %s", result.summary())
     return result
 
 
@@ -111,7 +112,7 @@ def interpret(app: App, inbound_ids: list[int]) -> list[str]:
                 with db.begin_nested():
                     outcomes.append(_apply(app, db, inbound_id, understood[inbound_id]))
             except Exception as exc:  # a bug must cost one mail, not the poll
-                log.exception("inbound #%s failed", inbound_id)
+                log.exception("Mail #%s: Verarbeitung fehlgeschlagen", inbound_id)
                 outcomes.append(_failed_attempt(db, inbound_id, f"{type(exc).__name__}: {exc}"[:2000]))
         crashpoint("inside-interpret")
     return outcomes
@@ -147,7 +148,7 @@ def _apply(app: App, db: DbSession, inbound_id: int, u: Understanding) -> str:
         values |= {"state": "processed", "outcome": outcome.code, "status_request_id": outcome.request_id,
                    "error": "\n".join(outcome.problems) or None}
     mailrows.update_inbound(db, inbound_id, values)
-    log.info("inbound %s from=%s class=%s outcome=%s", message_id, facts.from_address, u.classification.value,
+    log.debug("inbound %s from=%s class=%s outcome=%s", message_id, facts.from_address, u.classification.value,
              values["outcome"])
     return str(values["outcome"]).split(" of #")[0]
 

@@ -67,7 +67,8 @@ def compile_draft(app: App, session: Session, send: bool = False, action_key: st
         new_version = latest is None or latest.content_hash != digest
         earlier = [_earlier(d) for d in drafts.drafts_of_session(db, sid) if d.version < candidate.version]
         changes = version_changes(earlier, draft_contract(candidate))
-        files = write_draft_files(candidate, app.config.report.output, app.renderer, changes.lines, changes.since)
+        files = write_draft_files(candidate, app.config.report.output, app.renderer, changes.lines, changes.since,
+                                  created=now if new_version or latest is None else latest.created_at)
         crashpoint("draft-files")  # files written, version not yet committed: rewritten on the next run
         if latest is None or new_version:
             record = drafts.add_draft(db, sid=sid, version=candidate.version, now=now, content_hash=digest,
@@ -84,7 +85,7 @@ def compile_draft(app: App, session: Session, send: bool = False, action_key: st
             requests.mark_action(db, sid, action_key, now, note=f"Version {candidate.version}")
     if send:
         relay.flush(app)
-    log.info("draft session=%s version=%s new=%s sent=%s", session.date, candidate.version, new_version, result.sent)
+    log.debug("draft session=%s version=%s new=%s sent=%s", session.date, candidate.version, new_version, result.sent)
     return result
 
 

@@ -71,7 +71,7 @@ def send_requests(app: App, session: Session, action_key: str = "request") -> Ac
             result.queued.append(project.key)
         requests.mark_action(db, sid, action_key, now, note=f"{len(result.queued)} Abfragen")
     result.sent = relay.flush(app).sent
-    log.info("requests session=%s queued=%s", session.date, ",".join(result.queued) or "-")
+    log.debug("requests session=%s queued=%s", session.date, ",".join(result.queued) or "-")
     return result
 
 
@@ -107,7 +107,7 @@ def send_reminders(app: App, session: Session, seq: int, covers: tuple[str, ...]
         for action in (*covers, f"reminder-{seq}"):
             requests.mark_action(db, sid, action, now, note=f"{len(result.queued)} Erinnerungen")
     result.sent = relay.flush(app).sent
-    log.info("reminder-%s session=%s queued=%s", seq, session.date, ",".join(result.queued) or "-")
+    log.debug("reminder-%s session=%s queued=%s", seq, session.date, ",".join(result.queued) or "-")
     return result
 
 
@@ -148,7 +148,7 @@ def escalate(app: App, session: Session) -> ActionResult:
             result.queued = [p.key for p in missing]
         requests.mark_action(db, sid, "deadline", now, note=f"{len(missing)} fehlen")
     result.sent = relay.flush(app).sent
-    log.info("deadline session=%s missing=%s", session.date, ",".join(result.queued) or "-")
+    log.debug("deadline session=%s missing=%s", session.date, ",".join(result.queued) or "-")
     return result
 
 

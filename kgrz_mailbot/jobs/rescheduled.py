@@ -42,7 +42,7 @@ def tell_new_deadlines(app: App) -> ActionResult:
                 result.queued += _tell(app, db, session, sid, old_date)
     if result.queued:
         result.sent = relay.flush(app).sent
-        log.info("Neue Frist mitgeteilt: %s", ", ".join(result.queued))
+        log.debug("Neue Frist mitgeteilt: %s", ", ".join(result.queued))
     return result
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from kgrz_mailbot.domain.model import ActionKind, Session
-from kgrz_mailbot.domain.timeline import PlannedAction
 from kgrz_mailbot.inbox.poll import PollResult, process_inbox
 from kgrz_mailbot.jobs.drafts import compile_draft
 from kgrz_mailbot.jobs.requests import escalate, send_reminders, send_requests
@@ -25,36 +24,11 @@ log = logging.getLogger("kgrz_mailbot.tick")
 NACHTRAG_PAUSE = timedelta(hours=1)  # late answers after the draft: at most one new version per hour
 
 
-@dataclass(frozen=True)
-class PlanRow:
-    action: PlannedAction
-    state: str  # done | due | upcoming (C2)
-    done_at: datetime | None
-    silent: int | None  # reminders: projects still without a valid answer
-    note: str = ""
-
-
 @dataclass
 class TickResult:
     poll: PollResult
     done: list[str] = field(default_factory=list)
     skipped: bool = False
-
-
-def plan_rows(app: App) -> list[PlanRow]:
-    now = app.clock.now()
-    rows: list[PlanRow] = []
-    with app.store.read() as db:
-        for session in app.config.sessions:
-            sid = session_id(db, session)
-            done = requests.done_actions(db, sid)
-            notes = requests.action_notes(db, sid)
-            silent = len(app.config.active_projects) - len(requests.answers_of_session(db, sid))
-            for action in app.plan(session):
-                state = "done" if action.key in done else "due" if action.due <= now else "upcoming"
-                count = silent if action.kind is ActionKind.REMINDER else None
-                rows.append(PlanRow(action, state, done.get(action.key), count, notes.get(action.key, "")))
-    return rows
 
 
 def session_over(app: App, session: Session) -> bool:
@@ -65,7 +39,7 @@ def tick(app: App) -> TickResult:
     """Poll, then every due-and-undone action of every session that is not over (one instance at a time)."""
     with app.store.tick_lock() as leader:
         if not leader:
-            log.info("tick skipped: another instance is ticking")
+            log.debug("tick skipped: another instance is ticking")
             return TickResult(poll=PollResult(), skipped=True)
         result = TickResult(poll=process_inbox(app))
         if tell_new_deadlines(app).queued:
@@ -94,7 +68,8 @@ def _tick_session(app: App, session: Session) -> list[str]:
         if not any(a.kind is ActionKind.REQUEST for a in due):
             return performed
         if deadline.due <= now:  # too late to ask: the Werkleitung hears it from the escalation instead
-            log.warning("session=%s request skipped: deadline already passed", session.date)
+            log.warning("Sitzung am %s: Statusabfrage nicht mehr versandt, die Frist ist bereits abgelaufen",
+                        f"{session.date:%d.%m.%Y}")
             _mark(app, sid, ["request"], "übersprungen: Frist bereits abgelaufen")
         else:
             send_requests(app, session)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kgrz_mailbot.crashpoints import crashpoint
+from kgrz_mailbot.domain.words import STATES
 from kgrz_mailbot.outbox import lease
 from kgrz_mailbot.storage import claims, mailrows, sentids
 from kgrz_mailbot.transports.errors import TransportError
@@ -51,8 +52,8 @@ def recover(app: App) -> int:
         with app.store.write() as db:
             if not claims.take_over(db, claim, owner, now + _lease(app)):
                 continue  # another process got there first, or the owner renewed its lease meanwhile
-        log.warning("outbox takes over %s from %s (lease until %s)", claim.message_id, claim.claimed_by,
-                    claim.lease_until)
+        log.warning("Versand von %s wird von %s übernommen (Frist bis %s abgelaufen)", claim.message_id,
+                    claim.claimed_by, claim.lease_until)
         _settle(app, claim.id, claim.message_id, claim.last_error)
         settled += 1
     return settled
@@ -82,16 +83,17 @@ def _settle(app: App, outbound_id: int, message_id: str, error: str | None) -> s
     try:
         found = app.transport.was_sent(message_id) if ref is None else app.transport.was_sent(message_id, ref=ref)
     except Exception as exc:  # transport down: decide on a later tick
-        log.warning("outbox cannot check %s yet: %s", message_id, exc)
+        log.warning("Versand von %s noch nicht nachprüfbar: %s", message_id, exc)
         return "sending"
     state = {True: "sent", False: "pending", None: "unknown"}[found]
     note = error if state != "unknown" else f"Versand nicht nachprüfbar: {error or 'Abbruch beim Senden'}"
     with app.store.write() as db:
         done = claims.settle(db, outbound_id, lease.me(), state, now=app.clock.now(), error=note)
     if not done:
-        log.warning("outbox %s was taken over by another process before it was settled", message_id)
+        log.warning("Versand von %s: vor der Klärung von einem anderen Prozess übernommen", message_id)
         return "sending"
-    log.warning("outbox settled %s -> %s%s", message_id, state, f": {error}" if error else "")
+    log.warning("Versand von %s nach Unterbrechung geklärt: %s%s", message_id, STATES.get(state, state),
+                f" ({error})" if error else "")
     return state
 
 
@@ -122,7 +124,7 @@ def flush(app: App) -> FlushResult:
                     refs={mid: refs[i] for i, mid, _, _, _ in batch if i in refs},
                     record=lambda staged: _record(app, staged))
             except Exception as exc:  # the whole request failed: the server may still have sent any of it
-                log.error("sending %s mails failed: %s", len(batch), exc)
+                log.error("Versand von %s Mail(s) fehlgeschlagen: %s", len(batch), exc)
                 outcomes, whole = None, exc
         crashpoint("after-send")
         if outcomes is None and _in_flight_still(whole) and not app.transport.idempotent_send:
@@ -139,7 +141,7 @@ def flush(app: App) -> FlushResult:
         result.sent += len(sent)
         for (outbound_id, message_id, _, _, key), failure in zip(batch, outcomes, strict=True):
             if failure is None:
-                log.info("sent %s message_id=%s", _describe(key), message_id)
+                log.debug("sent %s message_id=%s", _describe(key), message_id)
                 continue
             state = _settle(app, outbound_id, message_id, str(failure)[:500])
             result.sent += state == "sent"
@@ -178,7 +180,7 @@ def read_back(app: App) -> int:
     try:
         found = app.transport.sent_message_ids([ref for _, _, ref, _ in waiting])
     except Exception as exc:  # the next poll tries again
-        log.warning("outbox cannot read back sent copies yet: %s", exc)
+        log.warning("Gesendete Mails können noch nicht nachgelesen werden: %s", exc)
         return 0
     now = app.clock.now()
     settled = 0
@@ -188,7 +190,7 @@ def read_back(app: App) -> int:
                 sentids.read_back(db, outbound_id, message_id, found.get(ref))
                 settled += 1
                 if found.get(ref) and found[ref] != message_id:
-                    log.info("sent %s went out as %s", message_id, found[ref])
+                    log.debug("sent %s went out as %s", message_id, found[ref])
     return settled
 
 
@@ -211,5 +213,5 @@ def _mark_sent(app: App, ids: list[int]) -> None:
     with app.store.write() as db:
         marked = claims.mark_sent(db, ids, app.clock.now(), lease.me())
     if marked < len(ids):
-        log.warning("outbox: %s sent mails had been taken over meanwhile; the sent folder settles them",
-                    len(ids) - marked)
+        log.warning("Versand: %s gesendete Mail(s) wurden inzwischen von einem anderen Prozess übernommen; "
+                    "der Ordner der gesendeten Mails klärt sie", len(ids) - marked)

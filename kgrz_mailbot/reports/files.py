@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from kgrz_mailbot.domain.drafting import Draft
@@ -51,7 +52,7 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> Path:
 
 
 def write_draft_files(draft: Draft, output_dir: Path, renderer: Renderer, changes: Sequence[str] = (),
-                      since: int | None = None) -> DraftFiles:  # fmt: skip
+                      since: int | None = None, *, created: datetime) -> DraftFiles:  # fmt: skip
     """Write ``<committee>-<session>-v<version>.{json,html,docx}`` into ``output_dir/<session>/``.
 
     ``changes`` are the lines "what changed since version ``since``" shown in the HTML overview.
@@ -63,5 +64,5 @@ def write_draft_files(draft: Draft, output_dir: Path, renderer: Renderer, change
     return DraftFiles(
         json=atomic_write(folder / f"{stem}.json", lambda tmp: write_json(draft, tmp)),
         html=atomic_write(folder / f"{stem}.html", lambda tmp: tmp.write_text(html, encoding="utf-8")),
-        docx=atomic_write(folder / f"{stem}.docx", lambda tmp: write_docx(draft, tmp)),
+        docx=atomic_write(folder / f"{stem}.docx", lambda tmp: write_docx(draft, tmp, created)),
     )

@@ -13,6 +13,7 @@ import signal
 import threading
 from pathlib import Path
 from types import FrameType
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
@@ -24,6 +25,8 @@ from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.council.sync import sync_sessions
 from kgrz_mailbot.errors import ConfigError, MailbotError
 from kgrz_mailbot.housekeeping.retention import purge
+from kgrz_mailbot.jobs.tick import TickResult
+from kgrz_mailbot.service.journal import Heartbeat, next_action_text, start_line, tick_line, use_zone
 from kgrz_mailbot.service.lock import ServiceLock
 from kgrz_mailbot.storage.installation import DatabaseRefused, identity, lost
 from kgrz_mailbot.transports.errors import TransportError
@@ -43,8 +46,10 @@ def run_service(config: Config, directory: Path) -> int:
 class Service:
     def __init__(self, config: Config, directory: Path) -> None:
         self.directory = directory
+        use_zone(ZoneInfo(config.organisation.timezone))  # before the database is opened: it may say something
         self.app: App = build_app(config, clock=SystemClock())
         self.database = identity(self.app.store)
+        self.heartbeat = Heartbeat()
         self.stamp = self._stamp()
         self.scheduler = BlockingScheduler(timezone=self.app.zone)
         # the jobs run in the scheduler's thread pool; the tick and the sync both change sessions
@@ -84,6 +89,7 @@ class Service:
         old, self.app = self.app, app
         old.close()
         self.database = identity(app.store)
+        use_zone(app.zone)
         log.info("Konfiguration neu geladen: %s Sitzungen, %s Projekte", len(fresh.sessions), len(fresh.projects))
 
     def intact(self) -> bool:
@@ -117,7 +123,20 @@ class Service:
             except Exception:  # the next tick carries on: nothing is lost, state lives in the database
                 log.exception("tick fehlgeschlagen")
                 return
-        log.info("tick: %s; erledigt: %s", result.poll.summary(), ", ".join(result.done) or "-")
+        self.journal(result)
+
+    def journal(self, result: TickResult) -> None:
+        """One line for a tick that did something; an idle one is DEBUG, with an hourly heartbeat at INFO."""
+        now = self.app.clock.now()
+        line = tick_line(result)
+        if line is not None:
+            log.info(line)
+            self.heartbeat.beat(now)
+        elif self.heartbeat.due(now):
+            log.info("Läuft, nichts zu tun. Nächste Aktion: %s", next_action_text(self.app))
+            self.heartbeat.beat(now)
+        else:
+            log.debug("Durchgang: nichts zu tun")
 
     def sync(self) -> None:
         """The daily ``sessions sync``: schedule.toml follows the council calendar; the change is live at once."""
@@ -164,10 +183,11 @@ class Service:
     def stop(self, signum: int, _frame: FrameType | None) -> None:
         """First signal: finish the running tick, then end. A second one while waiting changes nothing."""
         if self.stopping:
-            log.info("Signal %s: wird bereits beendet, der laufende Durchgang wird noch abgeschlossen", signum)
+            log.info("Signal %s: wird bereits beendet, der laufende Durchgang wird noch abgeschlossen",
+                     signal.Signals(signum).name)
             return
         self.stopping = True
-        log.info("Signal %s: beende nach dem laufenden Durchgang", signum)
+        log.info("Signal %s erhalten: beende nach dem laufenden Durchgang", signal.Signals(signum).name)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=True)
 
@@ -188,7 +208,7 @@ class Service:
         self.schedule_jobs()
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
-        log.info("kgrz-mailbot läuft: Abruf alle %s Minuten", self.app.config.timeline.poll_minutes)
+        log.info(start_line(self.app, self.directory))
         self.scheduler.start()
         self.app.close()
         log.info("kgrz-mailbot beendet")

@@ -77,7 +77,8 @@ def move_session(db: DbSession, committee: str, day: date, new_day: date, now: d
     if target is not None:
         assert target.id is not None
         if _has_history(db, target.id):
-            log.warning("session move %s -> %s left to the config mirror: the new date has history", day, new_day)
+            log.warning("Sitzung %s → %s: am neuen Datum gibt es schon Verlauf; die Verschiebung übernimmt der "
+                        "Konfigurationsabgleich", day, new_day)
             return False
         db.delete(target)
         db.flush()

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
+from kgrz_mailbot.storage.quick import head_revision
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+log = logging.getLogger("kgrz_mailbot.storage")
 
 
 def create_db_engine(url: str, lock_timeout: int = 30) -> sa.Engine:
@@ -58,13 +60,29 @@ def _insert_ignore_statement(dialect: str, table: type[SQLModel]) -> sa.Insert:
 
 
 def upgrade_schema(engine: sa.Engine) -> None:
-    """Bring the schema to the newest Alembic revision; a no-op when it is current."""
-    cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    """Bring the schema to the newest Alembic revision. A current schema is recognised by one query, without
+    loading Alembic and its migration scripts (that alone took longer than most commands may, issue 15)."""
+    head = head_revision()
     with engine.begin() as connection:
         serialise(connection)
+        current = _current_revision(connection)
+        if head is not None and current == head:
+            return
+        from alembic import command  # noqa: PLC0415
+        from alembic.config import Config as AlembicConfig  # noqa: PLC0415
+
+        cfg = AlembicConfig()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, "head")
+    log.info("Datenbankschema aktualisiert: %s → %s", current or "leer", head or "neueste Fassung")
+
+
+def _current_revision(connection: sa.Connection) -> str | None:
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    versions = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
+    return versions[0] if len(versions) == 1 else None
 
 
 SETUP_LOCK = 0x4B47525B

@@ -6,9 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from kgrz_mailbot.storage import mailrows, requests
-from kgrz_mailbot.storage.store import session_id
-
 if TYPE_CHECKING:
     from kgrz_mailbot.app import App
     from kgrz_mailbot.domain.model import Session
@@ -16,11 +13,9 @@ if TYPE_CHECKING:
 
 def late_mails(app: App, session: Session) -> list[dict[str, Any]]:
     """Replies to this session's requests that came after its record was closed (inbox/late.py): not taken."""
-    with app.store.read() as db:
-        refs = {r.id: r for r in requests.requests_of_session(db, session_id(db, session))}
-        rows = mailrows.late_mails(db, list(refs))
-    return [{"project": refs[request_id].project_key, "from": sender, "received_at": at.isoformat(),
-             "inbound_id": inbound_id} for inbound_id, request_id, sender, at in rows]
+    sid = app.reader.sessions().get((session.committee, session.date), 0)
+    return [{"project": m.project_key, "from": m.sender, "received_at": m.received_at.isoformat(),
+             "inbound_id": m.inbound_id} for m in app.reader.late_mails(sid)]
 
 
 def late_text(app: App, late: list[dict[str, Any]]) -> list[str]:
@@ -37,8 +32,7 @@ def late_text(app: App, late: list[dict[str, Any]]) -> list[str]:
 
 def held_answers(app: App) -> list[dict[str, Any]]:
     """Answers over ``[mail] answers_per_hour``: stored, never sent (inbox/limits.py)."""
-    with app.store.read() as db:
-        rows = mailrows.held_answers(db)
+    rows = app.reader.outbox("held")
     return [{"to": r.recipients, "kind": r.kind, "subject": r.subject, "created_at": r.created_at.isoformat(),
              "message_id": r.message_id, "inbound_id": r.inbound_mail_id} for r in rows]
 

@@ -1,4 +1,4 @@
-"""The timeline as ``plan`` prints it: a calendar for admins and the C2 JSON list."""
+"""The timeline as ``plan`` prints it: each action's state, a calendar for admins and the C2 JSON list."""
 
 from __future__ import annotations
 
@@ -6,22 +6,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from kgrz_mailbot.domain.timeline import ACTION_LABELS, weekday_name
-from kgrz_mailbot.jobs.tick import PlanRow
+from kgrz_mailbot.jobs.states import PlanRow, plan_rows
+
+__all__ = ["STATE_LABELS", "plan_json", "plan_rows", "plan_text"]
 
 if TYPE_CHECKING:
     from kgrz_mailbot.app import App
 
-STATE_LABELS = {"done": "erledigt", "due": "fällig", "upcoming": "geplant"}
-DONE_LABELS = {"request": "Statusabfragen", "reminder": "{}. Erinnerung", "deadline": "Fristmeldung an die Werkleitung",
-               "draft": "Entwurf", "nachtrag": "Nachtrag (Version {})", "rescheduled": "neue Frist mitgeteilt"}
-
-
-def done_label(key: str) -> str:
-    """What ``tick`` did, in German: ``reminder-2`` → „2. Erinnerung“, ``nachtrag-3`` → „Nachtrag (Version 3)“."""
-    kind, _, number = key.partition("-")
-    return DONE_LABELS.get(kind, key).format(number)
-
-
+STATE_LABELS = {"done": "erledigt", "due": "fällig", "upcoming": "geplant", "missed": "nicht erfolgt"}
 def plan_json(app: App, rows: list[PlanRow]) -> list[dict[str, Any]]:
     return [
         {
@@ -55,8 +47,6 @@ def plan_text(app: App, rows: list[PlanRow]) -> str:
         state = STATE_LABELS[row.state]
         if row.state == "done" and row.done_at:
             state += f" am {row.done_at.astimezone(app.zone):%d.%m. %H:%M}" + (f" ({row.note})" if row.note else "")
-        if row.state == "due" and session.date <= today:
-            state = "nicht erfolgt"
         extra = f" – noch {row.silent} ohne Antwort" if row.silent is not None and row.state != "done" else ""
         lines.append(f"  {weekday_name(local.date())[:2]} {local:%d.%m.%Y %H:%M}  {label:<54} {state}{extra}")
     return "\n".join(lines).strip("\n") + "\n"

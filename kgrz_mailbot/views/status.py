@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from kgrz_mailbot.alerts.api import open_problems
-from kgrz_mailbot.storage import drafts, mailrows, requests
-from kgrz_mailbot.storage.store import session_id
+from kgrz_mailbot.alerts.kinds import KINDS
+from kgrz_mailbot.storage.readmodel import DraftVersion, NotTaken, ProblemEntry
 from kgrz_mailbot.views import attention
 
 if TYPE_CHECKING:
     from kgrz_mailbot.app import App
     from kgrz_mailbot.domain.model import Session
+
 
 @dataclass(frozen=True)
 class ProjectStatus:
@@ -28,47 +28,46 @@ class ProjectStatus:
     token: str | None
     last_problem: str | None
     absences: tuple[str, ...] = ()  # out-of-office notices from the lead or deputies since the request
-    not_taken: tuple[mailrows.NotTaken, ...] = ()  # answers refused from their sender (inbox/unheard.py)
+    not_taken: tuple[NotTaken, ...] = ()  # answers refused from their sender (inbox/unheard.py)
 
 
 def quarantine_count(app: App) -> int:
-    with app.store.read() as db:
-        return len(mailrows.quarantined(db))
+    return app.reader.quarantined()
 
 
 def unverifiable_sends(app: App) -> list[str]:
     """Outbox rows whose send could not be verified after a crash: an admin decides, the bot never resends."""
-    with app.store.read() as db:
-        return [f"{r.subject} → {r.recipients} ({r.message_id})" for r in mailrows.outbox_rows(db, "unknown")]
+    return [f"{r.subject} → {r.recipients} ({r.message_id})" for r in app.reader.outbox("unknown")]
 
 
-def session_status(app: App, session: Session) -> tuple[list[ProjectStatus], list[drafts.DraftRecord]]:
-    with app.store.read() as db:
-        sid = session_id(db, session)
-        refs = {r.project_key: r for r in requests.requests_of_session(db, sid)}
-        answers = requests.answers_of_session(db, sid)
-        refused = mailrows.not_taken(db, [r.id for r in refs.values()])
-        result = []
-        for project in app.config.active_projects:
-            ref = refs.get(project.key)
-            answer = answers.get(project.key)
-            problems = mailrows.last_rejection_problems(db, ref.id) if ref and not answer else []
-            since = mailrows.sent_at_of_request(db, ref.id) if ref else None
-            people = [project.lead.address, *(d.address for d in project.deputies)]
-            absent = mailrows.absences(db, people, since) if since else {}
-            result.append(ProjectStatus(
-                key=project.key, title=project.title, lead=project.lead.formatted(),
-                requested=bool(ref and mailrows.request_was_sent(db, ref.id)),
-                reminders=mailrows.reminders_sent(db, ref.id) if ref else 0, answered=answer is not None,
-                answered_by=answer.sender if answer else None, answered_at=answer.answered_at if answer else None,
-                token=ref.token if ref else None, last_problem=problems[0] if problems else None,
-                absences=tuple(f"{address} ({at.astimezone(app.zone):%d.%m.%Y})" for address, at in absent.items()),
-                not_taken=tuple(n for n in refused if ref and n.status_request_id == ref.id),
-            ))
-        return result, drafts.drafts_of_session(db, sid)
+def session_status(app: App, session: Session) -> tuple[list[ProjectStatus], list[DraftVersion]]:
+    """Per active project what was sent and answered, and the session's draft versions (read only)."""
+    reader = app.reader
+    sid = reader.sessions().get((session.committee, session.date), 0)  # 0: not mirrored yet, nothing happened
+    states = reader.requests(sid)
+    sent = [s.requested_at for s in states.values() if s.requested_at]
+    notices = reader.absences(min(sent)) if sent else []
+    refused = reader.not_taken(sid)
+    result = []
+    for project in app.config.active_projects:
+        state = states.get(project.key)
+        people = [project.lead.address, *(d.address for d in project.deputies)]
+        since = state.requested_at if state else None
+        # per person the date the latest notice was written (issue 12), of those that came after the request
+        absent = {a: written for a, written, arrived in notices if a in people and since and arrived >= since}
+        result.append(ProjectStatus(
+            key=project.key, title=project.title, lead=project.lead.formatted(),
+            requested=bool(state and state.requested), reminders=state.reminders if state else 0,
+            answered=bool(state and state.answered_at), answered_by=state.answered_by if state else None,
+            answered_at=state.answered_at if state else None, token=state.token if state else None,
+            last_problem=state.last_problem if state else None,
+            absences=tuple(f"{address} ({at.astimezone(app.zone):%d.%m.%Y})" for address, at in absent.items()),
+            not_taken=tuple(n for n in refused if state and n.status_request_id == state.id),
+        ))
+    return result, reader.drafts(sid)
 
 
-def status_json(app: App, session: Session, rows: list[ProjectStatus], versions: list[drafts.DraftRecord]) -> dict:
+def status_json(app: App, session: Session, rows: list[ProjectStatus], versions: list[DraftVersion]) -> dict:
     return {
         "session": session.date.isoformat(),
         "committee": session.committee,
@@ -82,9 +81,9 @@ def status_json(app: App, session: Session, rows: list[ProjectStatus], versions:
         ],
         "quarantine": quarantine_count(app),
         "problems": [
-            {"key": p.key, "kind": p.kind.name, "title": p.kind.title, "detail": p.detail,
-             "since": p.since.astimezone(app.zone).isoformat(),
-             "last_seen": p.last_seen.astimezone(app.zone).isoformat(),
+            {"key": p.key, "kind": p.kind, "title": KINDS[p.kind].title, "detail": p.detail,
+             "since": p.opened_at.astimezone(app.zone).isoformat(),
+             "last_seen": p.last_seen_at.astimezone(app.zone).isoformat(),
              "occurrences": p.occurrences, "transport": p.transport,
              "notified": p.notified_at.astimezone(app.zone).isoformat() if p.notified_at else None}
             for p in open_problems(app)
@@ -100,7 +99,7 @@ def status_json(app: App, session: Session, rows: list[ProjectStatus], versions:
     }
 
 
-def status_text(app: App, session: Session, rows: list[ProjectStatus], versions: list[drafts.DraftRecord]) -> str:
+def status_text(app: App, session: Session, rows: list[ProjectStatus], versions: list[DraftVersion]) -> str:
     name = app.config.committee(session.committee).name
     answered = sum(r.answered for r in rows)
     lines = [f"{name} – Sitzung am {session.date:%d.%m.%Y}: {answered} von {len(rows)} Projekten beantwortet", ""]
@@ -133,6 +132,11 @@ def status_text(app: App, session: Session, rows: list[ProjectStatus], versions:
     return "\n".join(lines) + "\n"
 
 
+def open_problems(app: App) -> list[ProblemEntry]:
+    """The open problems past their threshold (``alerts/api.open_problems``, read without the store)."""
+    return [p for p in app.reader.open_problems() if p.kind in KINDS and p.occurrences >= KINDS[p.kind].threshold]
+
+
 def problems_text(app: App) -> list[str]:
     """The open problems that need a person, for the text view: what, since when, whether the admins were told."""
     found = open_problems(app)
@@ -140,6 +144,6 @@ def problems_text(app: App) -> list[str]:
     for p in found:
         told = (f"Administratoren benachrichtigt am {p.notified_at.astimezone(app.zone):%d.%m.%Y %H:%M}"
                 if p.notified_at else "noch niemand benachrichtigt")
-        lines.append(f"  - {p.kind.title} – seit {p.since.astimezone(app.zone):%d.%m.%Y %H:%M} ({told})")
+        lines.append(f"  - {KINDS[p.kind].title} – seit {p.opened_at.astimezone(app.zone):%d.%m.%Y %H:%M} ({told})")
         lines += [f"      {line}" for line in p.detail.splitlines()]
     return lines

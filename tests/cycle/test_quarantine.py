@@ -44,7 +44,7 @@ def test_three_failures_quarantine_the_mail_and_retry_brings_it_back(
 
     monkeypatch.setattr(poll, "decide", real_decide)  # the fix is deployed
     assert main(["quarantine", "retry", "1", *config]) == 0
-    assert "accepted: 1" in capsys.readouterr().out
+    assert "angenommen: 1" in capsys.readouterr().out
     assert main(["quarantine", "retry", "1", *config]) == 1
     assert "ist nicht in Quarantäne" in capsys.readouterr().err
 

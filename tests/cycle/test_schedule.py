@@ -11,7 +11,8 @@ from kgrz_mailbot.clock import FixedClock
 from kgrz_mailbot.config.load import load_config
 from kgrz_mailbot.config.schedule_edit import move_session, remove_session
 from kgrz_mailbot.demo.replies import outlook_reply
-from kgrz_mailbot.jobs.tick import plan_rows, tick
+from kgrz_mailbot.jobs.tick import tick
+from kgrz_mailbot.views.plan import plan_rows
 from tests.support import at, deliver, sent_messages, sent_to
 
 

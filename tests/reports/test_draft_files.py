@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,9 +11,11 @@ from kgrz_mailbot.reports.files import atomic_write, write_draft_files
 from kgrz_mailbot.reports.render import Renderer
 from tests.reports.seed_draft import seed_draft
 
+CREATED = datetime(2018, 9, 11, 6, 0, tzinfo=UTC)  # the moment the draft is written
+
 
 def test_the_files_are_named_by_committee_session_and_version_in_the_session_folder(tmp_path):
-    files = write_draft_files(seed_draft(version=2), tmp_path / "reports", Renderer())
+    files = write_draft_files(seed_draft(version=2), tmp_path / "reports", Renderer(), created=CREATED)
     folder = tmp_path / "reports" / "2018-09-19"
     assert files.json == folder / "werkausschuss-2018-09-19-v2.json"
     assert files.html == folder / "werkausschuss-2018-09-19-v2.html"
@@ -25,9 +28,9 @@ def test_the_files_are_named_by_committee_session_and_version_in_the_session_fol
 
 def test_a_new_version_sits_beside_the_earlier_one_and_the_same_version_is_replaced(tmp_path):
     renderer = Renderer()
-    first = write_draft_files(seed_draft(version=1), tmp_path, renderer)
-    write_draft_files(seed_draft(version=2), tmp_path, renderer)
-    again = write_draft_files(seed_draft(version=1), tmp_path, renderer)
+    first = write_draft_files(seed_draft(version=1), tmp_path, renderer, created=CREATED)
+    write_draft_files(seed_draft(version=2), tmp_path, renderer, created=CREATED)
+    again = write_draft_files(seed_draft(version=1), tmp_path, renderer, created=CREATED)
     assert again == first
     assert len(list((tmp_path / "2018-09-19").iterdir())) == 6
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from datetime import UTC, datetime
 
 import docx
 import pytest
@@ -15,10 +16,12 @@ from tests.reports.seed_draft import BEFORE, PROJECTS, seed_draft, with_section
 
 TITLES = [p.title for p in PROJECTS]
 
+CREATED = datetime(2018, 9, 11, 6, 0, tzinfo=UTC)  # the moment the draft is written
+
 
 @pytest.fixture(scope="module")
 def path(tmp_path_factory):
-    return write_docx(seed_draft(), tmp_path_factory.mktemp("docx") / "entwurf.docx")
+    return write_docx(seed_draft(), tmp_path_factory.mktemp("docx") / "entwurf.docx", CREATED)
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +204,7 @@ def test_the_document_language_is_german(document):
 def test_core_properties_name_title_author_session_and_version(document):
     props = document.core_properties
     assert props.title == "Unterrichtungsvorlage – Stand der Projekte"
-    assert props.author == "17-EB Kommunales Gebietsrechenzentrum"
+    assert props.author == "17-EB Kommunales Gebietsrechenzentrum, Kommunales Gebietsrechenzentrum Koblenz"
     assert props.subject == 'Werkausschuss "Kommunales Gebietsrechenzentrum Koblenz", Sitzung am 19.09.2018'
     assert "Version 1" in props.comments
     assert props.language == "de-DE"
@@ -223,7 +226,7 @@ def test_formatting_lives_in_named_styles_defined_once_not_on_runs(path):
 
 def test_the_header_marks_the_draft_and_names_later_versions(document, tmp_path):
     assert document.sections[0].header.paragraphs[0].text == "Entwurf – Stand 11.09.2018"
-    second = docx.Document(str(write_docx(seed_draft(version=3), tmp_path / "v3.docx")))
+    second = docx.Document(str(write_docx(seed_draft(version=3), tmp_path / "v3.docx", CREATED)))
     assert second.sections[0].header.paragraphs[0].text == "Entwurf, Version 3 – Stand 11.09.2018"
     assert "Version 3" in second.core_properties.comments
 
@@ -231,7 +234,7 @@ def test_the_header_marks_the_draft_and_names_later_versions(document, tmp_path)
 def test_reply_text_stays_text_field_codes_and_control_characters_cannot_get_in(tmp_path):
     hostile = 'Vorher { INCLUDETEXT "c:\\\\geheim.txt" } nachher\x00\x07 <w:fldSimple w:instr="DATE"/>\n- { PAGE }'
     draft = with_section(seed_draft(), "telefonie", stand=hostile, title="Telefonie\x0b{ AUTHOR }")
-    path = write_docx(draft, tmp_path / "boese.docx")
+    path = write_docx(draft, tmp_path / "boese.docx", CREATED)
     document = docx.Document(str(path))
     telefonie = sections_by_title(document)["Telefonie{ AUTHOR }"]
     assert telefonie[0].text == 'Vorher { INCLUDETEXT "c:\\\\geheim.txt" } nachher <w:fldSimple w:instr="DATE"/>'
@@ -245,7 +248,7 @@ def test_reply_text_stays_text_field_codes_and_control_characters_cannot_get_in(
 def test_a_missing_answer_still_quotes_the_previous_report_under_the_gap(tmp_path):
     draft = with_section(seed_draft(), "telefonie", answered=False, answered_by=None, answered_at=None,
                          stand=None, ampel=None, fortschritt=None)  # fmt: skip
-    document = docx.Document(str(write_docx(draft, tmp_path / "luecke.docx")))
+    document = docx.Document(str(write_docx(draft, tmp_path / "luecke.docx", CREATED)))
     texts = [p.text for p in sections_by_title(document)["Übernahme der Aufgabe Telefonie durch das KGRZ"]]
     assert texts[0] == "[Noch keine Rückmeldung von Jana Fernsprech – Abschnitt fehlt]"
     assert texts[1] == "Auszug aus der Berichterstattung vom Juni 2018:"

@@ -61,11 +61,13 @@ def test_purge_after_the_periods_blanks_raw_mail_but_the_draft_still_compiles(cy
 def test_export_holds_the_leads_mails_and_answers(cycled: App) -> None:
     data = export_person(cycled.store, "Sabine.Kraemer@koblenz.example")
     json.dumps(data)  # JSON-ready as it is
-    assert data["personen"] == [{"projekt": "ecollaboration", "rolle": "lead", "name": "Sabine Krämer",
+    assert data["personen"] == [{"projekt": "ecollaboration", "rolle": "Projektleitung", "name": "Sabine Krämer",
                                  "adresse": KRAEMER}]
-    assert [m["einordnung"] for m in data["eingegangene_mails"]] == ["reply"]
+    # German words for a person to read (issue 15, item 8), not the database's codes
+    assert [(m["einordnung"], m["ergebnis"], m["zustand"]) for m in data["eingegangene_mails"]] == [
+        ("Antwort", "angenommen", "verarbeitet")]
     assert data["eingegangene_mails"][0]["betreff"].startswith("AW: Statusabfrage eCollaboration")
-    assert sorted(m["art"] for m in data["ausgehende_mails"]) == ["confirmation", "request"]
+    assert sorted(m["art"] for m in data["ausgehende_mails"]) == ["Bestätigung", "Statusabfrage"]
     assert data["statusmeldungen"][0]["stand"].startswith("Mit der verwaltungsweiten Umstellung")
     assert data["entwuerfe"] and data["entwuerfe"][0]["freigegeben_von"] == "werkleitung@koblenz.example"
     assert "rohdaten" not in data["eingegangene_mails"][0]

@@ -9,6 +9,7 @@ The package is split by responsibility: ``styles`` defines every style and the b
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from docx import Document
@@ -24,13 +25,13 @@ from kgrz_mailbot.reports.vorlage_docx.styles import define_bullets, define_styl
 __all__ = ["write_docx"]
 
 
-def write_docx(draft: Draft, path: Path) -> Path:
-    """Write the draft as ``.docx`` to ``path`` and return the path."""
+def write_docx(draft: Draft, path: Path, created: datetime) -> Path:
+    """Write the draft as ``.docx`` to ``path`` and return the path; ``created`` is the moment of writing."""
     doc = Document()
     page_setup(doc)
     define_styles(doc)
     define_bullets(doc)
-    properties(doc, draft)
+    properties(doc, draft, created)
     header_footer(doc, draft)
     body = Body(doc)  # after define_styles: it resolves every style name to its id once
     head(body, draft)

@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, datetime
+from xml.sax.saxutils import escape
 
 from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm
@@ -32,18 +34,41 @@ def page_setup(doc: DocxDocument) -> None:
         lang.set(qn("w:val"), LANG)
 
 
-def properties(doc: DocxDocument, draft: Draft) -> None:
-    """Title, author unit, session and version, so the file explains itself in Explorer and the DMS."""
+def properties(doc: DocxDocument, draft: Draft, created: datetime) -> None:
+    """Title, organisation, session and version, so the file explains itself in Explorer and the DMS; the real
+    moment of creation in UTC (python-docx writes the naive value it is given with a "Z"); no stock thumbnail
+    and no "Microsoft Macintosh Word" from python-docx's template."""
     props = doc.core_properties
-    stamp = datetime.combine(draft.draft_date, time(8, 0))
+    stamp = created.astimezone(UTC).replace(tzinfo=None, microsecond=0)
     props.title = TITLE
-    props.author = props.last_modified_by = t(draft.organisation.unit)
+    props.author = t(f"{draft.organisation.unit}, {draft.organisation.name}")
+    props.last_modified_by = t(draft.organisation.unit)
     props.subject = f"{t(draft.committee_name)}, Sitzung am {draft.session_date:%d.%m.%Y}"
     props.comments = f"Entwurf, Version {draft.version}, Stand {draft.draft_date:%d.%m.%Y}"
     props.keywords = "Unterrichtungsvorlage; Projektliste"
+    props.category = "Unterrichtungsvorlage"
     props.language = LANG
     props.revision = draft.version
     props.created = props.modified = stamp
+    package = doc.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:  # the template's picture of an empty page, shown as the file's preview
+            del package.rels[rel_id]
+    for part in package.iter_parts():
+        if part.partname == "/docProps/app.xml":
+            part._blob = _app_properties(t(draft.organisation.name))
+
+
+def _app_properties(company: str) -> bytes:
+    """docProps/app.xml naming the program that wrote the file and the organisation it wrote it for."""
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+        'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+        f"<Template>Normal.dotm</Template><Application>kgrz-mailbot</Application><DocSecurity>0</DocSecurity>"
+        f"<ScaleCrop>false</ScaleCrop><Company>{escape(company)}</Company><LinksUpToDate>false</LinksUpToDate>"
+        "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>"
+    ).encode()
 
 
 def _field(paragraph: DocxParagraph, instruction: str) -> None:

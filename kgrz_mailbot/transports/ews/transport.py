@@ -88,7 +88,7 @@ class ExchangeMailbox(Mailbox):
                 if isinstance(item, ews_errors.ErrorItemNotFound):
                     continue  # moved away by someone else since FindItem
                 if isinstance(item, POISON) or (not isinstance(item, Exception) and not item.mime_content):
-                    log.warning("EWS item %s not convertible to MIME (%s); moving to %s", item_id.id,
+                    log.warning("EWS-Element %s lässt sich nicht als Mail lesen (%s); verschoben nach %s", item_id.id,
                                 type(item).__name__, self._settings.failed_folder)
                     poison.append((item_id.id, Disposition.FAILED))
                 elif isinstance(item, Exception):
@@ -150,7 +150,7 @@ class ExchangeMailbox(Mailbox):
             return FolderId(id=found.id, changekey=found.changekey)
         if isinstance(created[0], Exception):
             raise created[0]
-        log.info("created EWS folder %s/%s", inbox.name, name)
+        log.info("EWS-Ordner %s/%s angelegt", inbox.name, name)
         return FolderId(id=created[0].id, changekey=created[0].changekey)
 
     def send(self, raw: bytes, *, message_id: str, recipients: Sequence[str]) -> None:
@@ -158,7 +158,7 @@ class ExchangeMailbox(Mailbox):
         (error,) = self.send_many([(raw, message_id, recipients)])
         if error is not None:
             raise error
-        log.info("sent %s via EWS", message_id)
+        log.debug("sent %s via EWS", message_id)
 
     def send_many(self, messages: Sequence[tuple[bytes, str, Sequence[str]]], *, refs: Any = None,
                   record: Any = None) -> list[Exception | None]:
@@ -176,7 +176,7 @@ class ExchangeMailbox(Mailbox):
         out: list[Exception | None] = []
         for (_, message_id, _), result in zip(messages, results, strict=True):
             if isinstance(result, Exception):
-                log.warning("EWS refused %s: %s", message_id, result)
+                log.warning("Exchange hat %s abgelehnt: %s", message_id, result)
                 out.append(TransportError(f"Exchange hat die Nachricht {message_id} abgelehnt: "
                                           f"{type(result).__name__}: {result}"))
             else:

@@ -95,13 +95,13 @@ class GraphClient:
                 raise http_failure(e, what) from e
             answer = answer_of(response)
             if answer.status == 401 and not renewed:
-                log.info("graph: 401 on %s, renewing the token once", what)
+                log.debug("graph: 401 on %s, renewing the token once", what)
                 token, renewed = self.tokens.renew(), True
                 continue
             if answer.status in RETRY_STATUSES:
                 wait = backoff.next_wait(answer.retry_after())
                 if wait is not None:
-                    log.info("graph: HTTP %s on %s, waiting %.1f s", answer.status, what, wait)
+                    log.info("Graph: HTTP %s bei %s, warte %.1f s", answer.status, what, wait)
                     self._sleep(wait)
                     continue
             return answer
@@ -142,7 +142,7 @@ class GraphClient:
             wait = backoff.next_wait(max(waits))
             if wait is None:
                 break
-            log.info("graph: %s of %s requests throttled in %s, waiting %.1f s", len(again), len(pending), what, wait)
+            log.info("Graph: %s von %s Anfragen gedrosselt bei %s, warte %.1f s", len(again), len(pending), what, wait)
             self._sleep(wait)
             pending = again
         return results

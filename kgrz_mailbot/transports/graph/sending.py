@@ -77,7 +77,8 @@ class Sender:
             for n in chunk:
                 answer = answers[str(n)]
                 if not answer.ok:
-                    log.warning("graph refused to send %s: HTTP %s %s", messages[n][1], answer.status, answer.code)
+                    log.warning("Graph hat den Versand von %s abgelehnt: HTTP %s %s", messages[n][1], answer.status,
+                                answer.code)
                     results[n] = self._client.failure(answer, f"Senden von {messages[n][1]}", SEND)
         return results
 
@@ -119,7 +120,8 @@ class Sender:
         if answer.ok and isinstance(answer.body, dict) and answer.body.get("id"):
             staged[n] = (str(answer.body["id"]), answer.body.get("internetMessageId"))
         else:
-            log.warning("graph refused the draft of %s: HTTP %s %s", messages[n][1], answer.status, answer.code)
+            log.warning("Graph hat den Entwurf von %s abgelehnt: HTTP %s %s", messages[n][1], answer.status,
+                        answer.code)
             results[n] = self._client.failure(answer, f"Entwurf für {messages[n][1]} anlegen")
 
     def was_sent(self, message_id: str, ref: str | None) -> bool | None:

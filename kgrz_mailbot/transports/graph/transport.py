@@ -77,7 +77,8 @@ class GraphMailbox(Mailbox):
                     raise self._client.failure(answer, "Nachrichten abrufen")
                 raw = self._mime(key, answer) if answer.ok else b""
                 if not raw:
-                    log.warning("graph item %s has no MIME (%s); moving it to %s", key, answer.code or "empty",
+                    log.warning("Graph-Element %s hat keinen Mailtext (%s); verschoben nach %s", key,
+                                answer.code or "leer",
                                 self._settings.failed_folder)
                     poison.append((key, Disposition.FAILED))
                     continue
@@ -187,7 +188,7 @@ class GraphMailbox(Mailbox):
             return str(self._client.get(lookup, what=f"Ordner „{name}“ suchen").body["value"][0]["id"]), False
         if not answer.ok:
             raise self._client.failure(answer, f"Ordner „{name}“ anlegen")
-        log.info("created Graph folder Inbox/%s", name)
+        log.info("Graph-Ordner Posteingang/%s angelegt", name)
         return str(answer.body["id"]), True
 
     # --- sending -------------------------------------------------------------------------------------------------
@@ -196,7 +197,7 @@ class GraphMailbox(Mailbox):
         (error,) = self.send_many([(raw, message_id, recipients)])
         if error is not None:
             raise error
-        log.info("sent %s via Graph", message_id)
+        log.debug("sent %s via Graph", message_id)
 
     def send_many(self, messages: Sequence[tuple[bytes, str, Sequence[str]]], *,
                   refs: Mapping[str, str] | None = None,

@@ -127,7 +127,7 @@ class MaildirMailbox(Mailbox):
             os.replace(source, target)
         except FileNotFoundError:  # already moved (by us or a concurrent poll) or never there: nothing to do
             if not target.exists():
-                log.warning("maildir: %s not in inbox/new, nothing to acknowledge", key)
+                log.warning("Maildir: %s liegt nicht mehr in inbox/new, nichts zu quittieren", key)
 
     def send(self, raw: bytes, *, message_id: str, recipients: Sequence[str]) -> None:
         """See Mailbox; write to ``tmp/`` then rename into ``new/`` so a reader never sees half a mail."""

@@ -1,0 +1,71 @@
+"""Open the read model of ``plan`` and ``status`` without importing SQLAlchemy, when the SQLite file allows it.
+
+The stdlib driver is used only when its answers are the Store's: the file is a SQLite database at the newest
+migration, and the sessions mirrored in it are exactly the configured ones (otherwise the Store migrates or
+mirrors first, which may move a session's history to its new date). A database that does not exist yet has
+nothing done and nothing answered, so it is read as empty and is not created by a command that only reads.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kgrz_mailbot.config.settings import Config
+from kgrz_mailbot.storage.readmodel import ReadModel
+
+VERSIONS = Path(__file__).with_name("migrations") / "versions"
+_ASSIGNMENT = re.compile(r"^(down_revision|revision)\b[^=\n]*=\s*['\"]?(\w+)", re.MULTILINE)
+
+
+def head_revision(folder: Path = VERSIONS) -> str | None:
+    """The newest Alembic revision, read from the migration files' ``revision``/``down_revision`` lines (importing
+    Alembic to ask it costs more than ``plan`` may take); None unless the chain has exactly one head."""
+    revisions, parents = set(), set()
+    for path in folder.glob("*.py"):
+        for name, value in _ASSIGNMENT.findall(path.read_text(encoding="utf-8")):
+            (revisions if name == "revision" else parents).add(value)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+class _Closed:
+    """The read model of a database that does not exist yet: nothing done, nothing answered."""
+
+    @staticmethod
+    def rows(_sql: str, _params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        return []
+
+
+def sqlite_path(url: str) -> Path | None:
+    if not url.startswith("sqlite:///") or url in ("sqlite:///", "sqlite:///:memory:") or "?" in url:
+        return None
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def open_quick(config: Config) -> tuple[ReadModel, sqlite3.Connection | None] | None:
+    """The read model on the stdlib driver and its connection, or None when the Store must be opened."""
+    path = sqlite_path(config.storage_url)
+    if path is None:
+        return None
+    if not path.exists():
+        return ReadModel(_Closed.rows, sqlite=True), None
+    try:
+        # mode=rw: never creates a file; nothing here writes
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
+    except sqlite3.Error:
+        return None
+    try:
+        current = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        if [row[0] for row in current] != [head_revision()]:
+            raise LookupError("schema not current")
+        model = ReadModel(lambda sql, params: connection.execute(sql, params).fetchall(), sqlite=True)
+        if set(model.sessions()) != {(s.committee, s.date) for s in config.sessions}:
+            raise LookupError("sessions not mirrored")
+    except (sqlite3.Error, LookupError):
+        connection.close()
+        return None
+    return model, connection
