@@ -2,17 +2,16 @@
 
 The stdlib driver is used only when its answers are the Store's: the file is a SQLite database at the newest
 migration, and the sessions mirrored in it are exactly the configured ones (otherwise the Store migrates or
-mirrors first, which may move a session's history to its new date). A database that does not exist yet has
-nothing done and nothing answered, so it is read as empty and is not created by a command that only reads.
+mirrors first, which may move a session's history to its new date). A database that does not exist is never
+read as empty: the Store creates the very first one of an installation, or refuses a lost one
+(``storage/installation.py``), so ``status`` cannot report "nothing sent" over a deleted database.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.storage.readmodel import ReadModel
@@ -32,27 +31,19 @@ def head_revision(folder: Path = VERSIONS) -> str | None:
     return heads.pop() if len(heads) == 1 else None
 
 
-class _Closed:
-    """The read model of a database that does not exist yet: nothing done, nothing answered."""
-
-    @staticmethod
-    def rows(_sql: str, _params: dict[str, Any]) -> Sequence[Sequence[Any]]:
-        return []
-
-
 def sqlite_path(url: str) -> Path | None:
     if not url.startswith("sqlite:///") or url in ("sqlite:///", "sqlite:///:memory:") or "?" in url:
         return None
     return Path(url.removeprefix("sqlite:///"))
 
 
-def open_quick(config: Config) -> tuple[ReadModel, sqlite3.Connection | None] | None:
+def open_quick(config: Config) -> tuple[ReadModel, sqlite3.Connection] | None:
     """The read model on the stdlib driver and its connection, or None when the Store must be opened."""
     path = sqlite_path(config.storage_url)
     if path is None:
         return None
     if not path.exists():
-        return ReadModel(_Closed.rows, sqlite=True), None
+        return None
     try:
         # mode=rw: never creates a file; nothing here writes
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
