@@ -24,8 +24,8 @@ class DatabaseProblem(MailbotError):
 
 def translate(exc: BaseException, path: Path | None, waited: int) -> DatabaseProblem | None:
     """The German problem behind a driver error, or None when it is not one of these (then it is a bug)."""
-    if isinstance(exc, sa.exc.IntegrityError) or not isinstance(
-            exc, sa.exc.OperationalError | sa.exc.DatabaseError | sqlite3.OperationalError):
+    if isinstance(exc, sa.exc.IntegrityError | sqlite3.IntegrityError) or not isinstance(
+            exc, sa.exc.OperationalError | sa.exc.DatabaseError | sqlite3.DatabaseError):
         return None
     driver = getattr(exc, "orig", exc)
     text = str(driver).lower()

@@ -15,6 +15,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from kgrz_mailbot.storage.db import create_db_engine, upgrade_schema
+from kgrz_mailbot.storage.markers import sqlite_file
+
+__all__ = ["Found", "Kind", "create_sqlite", "creation_lock", "inspect", "set_aside", "sqlite_file"]
 
 #: tables every kgrz-mailbot database has since its first revision; a database without them is not ours
 OUR_TABLES = frozenset({"alembic_version", "outbound_mail", "inbound_mail", "status_request", "session"})
@@ -32,13 +35,6 @@ class Kind(enum.Enum):
 class Found:
     kind: Kind
     detail: str = ""  # foreign table names or the driver's error, for the German message
-
-
-def sqlite_file(url: str) -> Path | None:
-    """The file of a ``sqlite:///…`` URL; None for an in-memory or a server database."""
-    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        return Path(url.removeprefix("sqlite:///"))
-    return None
 
 
 def inspect(url: str, lock_timeout: int = 30) -> Found:

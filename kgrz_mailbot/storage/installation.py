@@ -26,11 +26,11 @@ from kgrz_mailbot.storage import dbfile
 from kgrz_mailbot.storage.db import insert_ignore
 from kgrz_mailbot.storage.dberrors import translate
 from kgrz_mailbot.storage.dbfile import Kind
+from kgrz_mailbot.storage.markers import MARKER, Places, masked, places_of, read_marker
 from kgrz_mailbot.storage.store import Store
 from kgrz_mailbot.storage.tables import InstallationRow
 
 log = logging.getLogger("kgrz_mailbot.storage")
-MARKER = ".kgrz-mailbot-installation"
 RESTORE = ("So geht es weiter:\n"
            "  - die Datenbank aus der letzten Sicherung wiederherstellen (README, „Backup and restore“): Dienst "
            "anhalten, Sicherung an diese Stelle kopieren, Dienst starten;\n"
@@ -42,33 +42,6 @@ ASIDE = "die Datei beiseitelegen (umbenennen), dann "
 
 class DatabaseRefused(MailbotError):
     """The configured database is missing, empty, foreign or belongs to another installation."""
-
-
-@dataclass(frozen=True)
-class Places:
-    """Where an installation keeps state: the database, the drafts and (on Maildir) its mail."""
-
-    url: str
-    reports: Path
-    maildir: Path | None
-
-    @property
-    def where(self) -> str:
-        path = dbfile.sqlite_file(self.url)
-        return str(path) if path else _masked(self.url)
-
-    def markers(self) -> list[Path]:
-        found = [self.reports / MARKER]
-        if self.maildir is not None:
-            found.append(self.maildir / MARKER)
-        if (path := dbfile.sqlite_file(self.url)) is not None:
-            found.append(path.with_name(path.name + ".installation"))
-        return found
-
-
-def places_of(config: Config) -> Places:
-    maildir = config.mail.maildir_path if config.mail.transport == "maildir" else None
-    return Places(config.storage_url, config.report.output, maildir)
 
 
 def evidence(places: Places) -> list[str]:
@@ -155,7 +128,7 @@ def _create(places: Places, now: datetime) -> None:
 def _bind(store: Store, places: Places, now: datetime, adopt: bool) -> str:
     """The database's token, taken from the markers on first open after an upgrade; markers written where
     missing. A marker naming another token means another installation's database, unless ``adopt``."""
-    markers = {m: _read_marker(m) for m in places.markers()}
+    markers = {m: read_marker(m) for m in places.markers()}
     known = {t for t in markers.values() if t}
     with store.write() as db:
         token = db.exec(select(InstallationRow.token).order_by(InstallationRow.id)).first()
@@ -216,7 +189,7 @@ def lost(store: Store, before: Identity) -> str | None:
     except sa.exc.DBAPIError:  # locked or unreachable right now: that is no proof of a lost database
         return None
     if now != before.token:
-        return (f"Die Datenbank {_masked(store.url) if path is None else path} ist nicht mehr die, mit der der "
+        return (f"Die Datenbank {masked(store.url) if path is None else path} ist nicht mehr die, mit der der "
                 "Dienst gestartet ist (ihre Tabellen fehlen oder sie gehört zu einer anderen Installation).")
     return None
 
@@ -253,13 +226,6 @@ def _files(folder: Path) -> int:
         return 0
 
 
-def _read_marker(path: Path) -> str | None:
-    try:
-        return str(json.loads(path.read_text(encoding="utf-8"))["installation"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
 def _write_marker(path: Path, token: str, places: Places, now: datetime) -> None:
     """Atomic and private to the service account: it names the database, nothing secret."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -274,7 +240,3 @@ def _write_marker(path: Path, token: str, places: Places, now: datetime) -> None
 
 def _stamp(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%S")
-
-
-def _masked(url: str) -> str:
-    return sa.engine.make_url(url).render_as_string(hide_password=True)

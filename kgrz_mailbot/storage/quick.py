@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from kgrz_mailbot.config.settings import Config
+from kgrz_mailbot.storage.markers import places_of, read_marker
 from kgrz_mailbot.storage.readmodel import ReadModel
 
 VERSIONS = Path(__file__).with_name("migrations") / "versions"
@@ -53,10 +56,26 @@ def open_quick(config: Config) -> tuple[ReadModel, sqlite3.Connection] | None:
         current = connection.execute("SELECT version_num FROM alembic_version").fetchall()
         if [row[0] for row in current] != [head_revision()]:
             raise LookupError("schema not current")
-        model = ReadModel(lambda sql, params: connection.execute(sql, params).fetchall(), sqlite=True)
+        model = ReadModel(lambda sql, params: _rows(connection, path, sql, params), sqlite=True)
         if set(model.sessions()) != {(s.committee, s.date) for s in config.sessions}:
             raise LookupError("sessions not mirrored")
+        token = connection.execute("SELECT token FROM installation ORDER BY id LIMIT 1").fetchone()
+        if token is None or any(read_marker(m) != token[0] for m in places_of(config).markers()):
+            raise LookupError("not bound to this installation")  # the Store binds it, or refuses it
     except (sqlite3.Error, LookupError):
         connection.close()
         return None
     return model, connection
+
+
+def _rows(connection: sqlite3.Connection, path: Path, sql: str, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+    """A query; a damaged page or a lock met only now becomes the same German message the Store gives."""
+    try:
+        return connection.execute(sql, params).fetchall()
+    except sqlite3.DatabaseError as exc:
+        from kgrz_mailbot.storage.dberrors import translate  # noqa: PLC0415 - SQLAlchemy only on this error path
+
+        problem = translate(exc, path, 30)
+        if problem is None:
+            raise
+        raise problem from exc
