@@ -81,6 +81,13 @@ FOOTERS: tuple[Footer, ...] = (
            "gesendet",
            ("Gesendet von meinem Huawei Mobiltelefon", "Gesendet mit der Mail-App von freenet",
             "Gesendet über die App von 1&1")),
+    # Any other app that names itself in one to three words ("Sent from TypeApp", "Sent from Outlook Mobile").
+    Footer("other apps, by name (de)", r"Gesendet (?:von|mit) (?!meine[mr]? )[\w.&+-]{1,25}(?: [\w.&+-]{1,25}){0,2}",
+           "gesendet", ("Gesendet von TypeApp<http://www.typeapp.com/r?b=2621>", "Gesendet von Outlook Mobile",
+                        "Gesendet mit BlueMail")),
+    Footer("other apps, by name (en)", r"Sent (?:from|with|via) (?!my )[\w.&+-]{1,25}(?: [\w.&+-]{1,25}){0,2}",
+           "sent ", ("Sent from TypeApp<http://www.typeapp.com/r?b=2621>", "Sent from Outlook Mobile<https://foo.bar>",
+                     "Sent with Spark", "Sent via Superhuman")),
     # The same app footers in the neighbours' languages (corpora: fr, no, da, sv, es, nl, it, pl, ru).
     Footer("mail apps (neighbours' languages)",
            r"Envoyé (?:depuis|de|à partir de|avec|from) .{1,60}|Sendt fra .{1,60}|Skickat från .{1,60}|"

@@ -32,6 +32,8 @@ def test_a_footer_below_the_answer_never_reaches_the_stand(source: str, line: st
     "Outlook für Android wird ab Oktober an alle Dienstgeräte verteilt.",
     "Sent from my office, the report reached everyone on Monday.",
     "Gesendet wurde der Entwurf am 31.08.2018.",
+    "Gesendet von der Projektgruppe an alle Ämter am 31.08.2018.",
+    "Sent from the project office to every department on Monday.",
 ])
 def test_a_sentence_that_resembles_a_footer_is_content(sentence: str) -> None:
     assert not is_footer(sentence)
