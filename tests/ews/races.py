@@ -1,7 +1,7 @@
 """Cross-process races against the EWS test server: one command's CreateItem is held by the server (Exchange
 still working on it) while a second process runs; afterwards every Message-ID must be in Sent Items exactly
 once. The hold ends when the second process has shown its hand, so no timing luck decides. Used by
-tests/ews/test_races.py and bench/race.py."""
+tests/ews/test_races.py and bench/races.py."""
 
 from __future__ import annotations
 

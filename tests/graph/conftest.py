@@ -11,9 +11,8 @@ import pytest
 from kgrz_mailbot.transports.graph.transport import GraphMailbox
 from tests.transports.conftest import graph_settings
 
+from .races import SECRET_ENV, point_at_graph
 from .server import GraphTestServer, running
-
-SECRET_ENV = "KGRZ_GRAPH_SECRET"
 
 
 def mail(n: int, *, sender: str = "lead@example.org", extra: str = "") -> bytes:
@@ -63,11 +62,6 @@ def graph(config_dir: Path) -> Iterator[GraphTestServer]:
 @pytest.fixture
 def graph_config(config_dir: Path, graph: GraphTestServer, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The example configuration with ``transport = "graph"`` pointed at ``graph``; the secret in the environment."""
-    settings = config_dir / "settings.toml"
-    text = settings.read_text(encoding="utf-8").replace('transport = "maildir"', 'transport = "graph"')
-    text += (f'\n[mail.graph]\ntenant_id = "{graph.tenant}"\nclient_id = "{graph.client_id}"\n'
-             f'client_secret_env = "{SECRET_ENV}"\nauthority = "{graph.authority}"\ngraph_url = "{graph.graph_url}"\n'
-             f'ca_bundle = "{graph.ca_file}"\nmax_wait_seconds = 2\n')
-    settings.write_text(text, encoding="utf-8")
+    point_at_graph(config_dir, graph)
     monkeypatch.setenv(SECRET_ENV, graph.secret)
     return config_dir

@@ -10,28 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.ews.races import SECONDS, SESSION, WAITS, Proc, command, flush_loop, outbox_states, until
-from tests.support import parse
+from tests.ews.races import SECONDS, Tally, command, flush_loop, outbox_states, until
 
-from .conftest import SECRET_ENV
+from .races import SECRET_ENV, held_send, race_round, sent_ids
 from .server import GraphTestServer
-
-
-def sent_ids(graph: GraphTestServer) -> Counter[str]:
-    return Counter(str(parse(s.raw)["Message-ID"]).strip() for s in graph.sent)
-
-
-def sends(graph: GraphTestServer) -> int:
-    return graph.subcalls.count("send") + graph.calls.count("send")
-
-
-def held_send(graph: GraphTestServer, config: Path) -> Proc:
-    """``send-requests`` whose first /send has reached Graph, which holds it unanswered."""
-    before = sends(graph)
-    graph.hold("send")
-    first = command(config, "send-requests", *SESSION, "--now", "2018-08-29T08:00")
-    until(lambda: sends(graph) > before or first.ended, "the /send of send-requests")
-    return first
 
 
 @pytest.fixture(autouse=True)
@@ -43,17 +25,13 @@ def secret_in_environment(graph: GraphTestServer, monkeypatch: pytest.MonkeyPatc
 def test_a_second_command_beside_a_slow_send_sends_nothing_twice(
     graph_config: Path, graph: GraphTestServer, second: str
 ) -> None:
-    args, expected = SECONDS[second]
-    first = held_send(graph, graph_config)
-    other = command(graph_config, *args)
-    until(lambda: other.said(WAITS) or other.ended, f"{second} to wait or to end")
-    graph.release()
-    assert first.finish()[0] == 0
-    code, out = other.finish()
-    assert code == 0, out
+    tally = Tally()
+    race_round(graph, graph_config, second, tally)
+    assert tally.failures == []
     ids = sent_ids(graph)
-    assert len(ids) == expected and set(ids.values()) == {1}
-    assert outbox_states(graph_config) == Counter({"sent": expected})
+    assert len(ids) == SECONDS[second][1] and set(ids.values()) == {1}
+    assert tally.waited == 1  # it waited for the sender instead of settling its mails
+    assert outbox_states(graph_config) == Counter({"sent": SECONDS[second][1]})
 
 
 def test_a_flush_that_skips_the_command_lock_never_takes_a_live_senders_claims(
