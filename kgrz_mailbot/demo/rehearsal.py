@@ -6,8 +6,9 @@ real code with the configured templates, the configured committee and the first 
 leads: an unmatched mail, the requests, a reply with errors, HILFE/FORMULAR/STATUS, answers from the other
 project's lead and from a stranger, a reminder, a valid reply,
 a moved session, the deadline, the draft, a FREIGABE, a late answer, an unverifiable FREIGABE, the admin
-alerts and a cancellation. Everything happens in a temporary folder on the embedded Maildir, so nothing is sent and the
-real database is not touched. Each template that fails, or that the rehearsal never reached, is a problem.
+alerts, the alarm of a lost database and a cancellation. Everything happens in a temporary folder on the
+embedded Maildir, so nothing is sent and the real database is not touched. Each template that fails, or that
+the rehearsal never reached, is a problem.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from kgrz_mailbot.alerts.api import report_problem, resolve_problem
+from kgrz_mailbot.alerts.unrecorded import sound_alarm
 from kgrz_mailbot.alerts.watch import review
 from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.clock import FixedClock
@@ -116,7 +118,7 @@ class _Rehearsal:
         steps: list[Callable[[], None]] = [
             self.unmatched, self.requests, self.answers_with_errors, self.reminder, self.valid_answer,
             self.move, self.deadline_and_draft, self.approval, self.late_answer, self.refused_approval, self.alerts,
-            self.cancel,
+            self.alarm, self.cancel,
         ]
         try:
             for step in steps:
@@ -240,6 +242,12 @@ class _Rehearsal:
         self.clock.set(self.clock.now() + timedelta(hours=1))
         resolve_problem(app, "mailbox")
         review(app)
+
+    def alarm(self) -> None:
+        # straight through the scratch Maildir; a template that fails is noted by the renderer, the rest goes on
+        assert self.app is not None
+        database = self.config.storage_url.removeprefix("sqlite:///")
+        sound_alarm(self.app, "missing", f"Die Datenbankdatei {database} wurde gelöscht, während der Dienst lief.")
 
     def cancel(self) -> None:
         app = self.app

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from kgrz_mailbot.alerts.unrecorded import all_clear, sound_alarm
 from kgrz_mailbot.alerts.watch import watched_tick
 from kgrz_mailbot.app import App, build_app
 from kgrz_mailbot.clock import SystemClock
@@ -28,7 +29,7 @@ from kgrz_mailbot.housekeeping.retention import purge
 from kgrz_mailbot.jobs.tick import TickResult
 from kgrz_mailbot.service.journal import Heartbeat, next_action_text, start_line, tick_line, use_zone
 from kgrz_mailbot.service.lock import ServiceLock
-from kgrz_mailbot.storage.installation import DatabaseRefused, identity, lost
+from kgrz_mailbot.storage.installation import DatabaseRefused, Loss, identity, lost
 from kgrz_mailbot.transports.errors import TransportError
 
 log = logging.getLogger("kgrz_mailbot.service.scheduler")
@@ -38,9 +39,23 @@ JOB_ID = "reconcile"
 def run_service(config: Config, directory: Path) -> int:
     """Tick at start and every ``poll_minutes`` until SIGTERM/SIGINT, which stop after the current tick."""
     with ServiceLock(config.storage_url, config.state_dir):
-        service = Service(config, directory)
+        try:
+            service = Service(config, directory)
+        except DatabaseRefused as exc:  # the CLI prints the refusal; the admins hear of it by mail as well
+            refused(config, exc)
+            raise
         service.serve()
     return service.exit_code
+
+
+def refused(config: Config, exc: DatabaseRefused) -> None:
+    """The service is refused its database at start (again, when systemd restarts it): tell the admins, at
+    most once a day per reason, through an App that never opens the store."""
+    app = build_app(config, clock=SystemClock(), open_store=False)
+    try:
+        sound_alarm(app, exc.reason, exc.what)
+    finally:
+        app.close()
 
 
 class Service:
@@ -49,6 +64,7 @@ class Service:
         use_zone(ZoneInfo(config.organisation.timezone))  # before the database is opened: it may say something
         self.app: App = build_app(config, clock=SystemClock())
         self.database = identity(self.app.store)
+        all_clear(config.state_dir)  # its database is back: a later loss is news again
         self.heartbeat = Heartbeat()
         self.stamp = self._stamp()
         self.scheduler = BlockingScheduler(timezone=self.app.zone)
@@ -97,15 +113,25 @@ class Service:
         configuration be applied? Otherwise stop (``halt``)."""
         if self.stopping:
             return False
-        if reason := lost(self.app.store, self.database):
-            self.halt(reason)
+        if loss := lost(self.app.store, self.database):
+            self.halt(loss)
             return False
         try:
             self.reload_if_changed()
         except DatabaseRefused as exc:
-            self.halt(str(exc))
+            self.halt(Loss(exc.reason, exc.what))
             return False
         return True
+
+    def recheck(self) -> None:
+        """After a job: a database lost while it ran stops the service now, not a tick later."""
+        try:
+            loss = None if self.stopping else lost(self.app.store, self.database)
+        except Exception:  # noqa: BLE001 - the check before the next job tries again
+            log.exception("Prüfung der Datenbank nach dem Durchgang fehlgeschlagen")
+            return
+        if loss:
+            self.halt(loss)
 
     def reconcile(self) -> None:
         with self.busy:
@@ -123,6 +149,8 @@ class Service:
             except Exception:  # the next tick carries on: nothing is lost, state lives in the database
                 log.exception("tick fehlgeschlagen")
                 return
+            finally:
+                self.recheck()
         self.journal(result)
 
     def journal(self, result: TickResult) -> None:
@@ -148,21 +176,26 @@ class Service:
             except Exception:  # tomorrow's run tries again; the sessions as they stand stay valid
                 log.exception("Abgleich mit dem Ratsinformationssystem fehlgeschlagen")
                 return
+            finally:
+                self.recheck()
+            if self.stopping:
+                return
             for result in results:
                 changes = "; ".join(c.text() for c in result.plan.changes) if result.plan else ""
                 log.info("Abgleich %s: %s", result.source.committee, result.error or changes or "unverändert")
             self.reload_if_changed()
 
-    def halt(self, reason: str) -> None:
+    def halt(self, loss: Loss) -> None:
         """The database under the service is gone or another one: writing on would lose data, so stop loudly
         (exit status 1, so systemd's ``Restart=on-failure`` meets the refusal of ``open_store`` next).
 
-        No admin mail here on purpose: an alert is recorded in, and sent through the outbox of, the very
-        database that is lost. The CRITICAL journal line is the alarm (``OnFailure=`` can mail it on).
+        The admins' mail cannot be an alert of the outbox (that is the very database that is lost): it goes
+        straight through the transport, at most once a day per reason (``alerts/unrecorded.py``).
         """
         log.critical("%s Der Dienst hält an, damit nichts in eine verlorene oder falsche Datenbank geschrieben "
                      "wird. Datenbank wiederherstellen (README, „Backup and restore“), dann den Dienst starten.",
-                     reason)
+                     loss.text)
+        sound_alarm(self.app, loss.reason, loss.text)
         self.exit_code = 1
         self.stopping = True
         if self.scheduler.running:

@@ -31,7 +31,8 @@ from kgrz_mailbot.storage.store import Store
 from kgrz_mailbot.storage.tables import InstallationRow
 
 log = logging.getLogger("kgrz_mailbot.storage")
-RESTORE = ("So geht es weiter:\n"
+NEXT = "So geht es weiter:"
+RESTORE = (NEXT + "\n"
            "  - die Datenbank aus der letzten Sicherung wiederherstellen (README, „Backup and restore“): Dienst "
            "anhalten, Sicherung an diese Stelle kopieren, Dienst starten;\n"
            "  - oder [storage] url in settings.toml prüfen, falls der Pfad falsch ist;\n"
@@ -41,7 +42,20 @@ ASIDE = "die Datei beiseitelegen (umbenennen), dann "
 
 
 class DatabaseRefused(MailbotError):
-    """The configured database is missing, empty, foreign or belongs to another installation."""
+    """The configured database is missing, empty, foreign or belongs to another installation.
+
+    ``reason`` names the case in one word (``dbfile.Kind``'s value, or ``other-installation``): ``run`` tells
+    the admins of it at most once a day per reason (``alerts/unrecorded.py``).
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+    @property
+    def what(self) -> str:
+        """What is wrong, without the advice how to go on (the admins' alarm mail gives its own)."""
+        return str(self).partition(f"\n{NEXT}")[0]
 
 
 def evidence(places: Places) -> list[str]:
@@ -68,10 +82,10 @@ def open_store(config: Config, now: datetime) -> Store:
             raise DatabaseRefused(f"Die Datenbank {places.where} fehlt, aber diese Installation hat bereits "
                                   f"Daten:{listed}\nEine neue, leere Datenbank wird deshalb nicht angelegt: sie "
                                   f"würde jede Statusabfrage erneut versenden und alle angenommenen Antworten "
-                                  f"vergessen.\n{RESTORE.format(aside='')}")
+                                  f"vergessen.\n{RESTORE.format(aside='')}", "missing")
         _create(places, now)
     elif found.kind is not Kind.OURS:
-        raise DatabaseRefused(_refusal(places, found))
+        raise DatabaseRefused(_refusal(places, found), found.kind.value)
     store = Store(places.url, lock_timeout=config.storage_lock_timeout)
     _bind(store, places, now, adopt=False)
     return store
@@ -91,7 +105,7 @@ def init_store(config: Config, now: datetime) -> InitResult:
     if found.kind in (Kind.FOREIGN, Kind.BROKEN):
         raise DatabaseRefused(_refusal(places, found).split("\n")[0] + "\n„init“ überschreibt keine fremden oder "
                               "beschädigten Dateien: bitte die Datei beiseitelegen (umbenennen) oder [storage] url "
-                              "in settings.toml ändern.")
+                              "in settings.toml ändern.", found.kind.value)
     lost = evidence(places) if found.kind is not Kind.OURS else []
     if found.kind is Kind.EMPTY and (path := dbfile.sqlite_file(places.url)) is not None:
         dbfile.set_aside(path, _stamp(now))
@@ -143,7 +157,8 @@ def _bind(store: Store, places: Places, now: datetime, adopt: bool) -> str:
         raise DatabaseRefused(
             f"Die Datenbank {places.where} gehört zu einer anderen Installation (Kennung {token}); diese "
             f"Installation hat laut {marker} die Kennung {other}. Bitte [storage] url prüfen oder die richtige "
-            "Sicherung zurückspielen. Soll genau diese Datenbank übernommen werden: „kgrz-mailbot init“.")
+            "Sicherung zurückspielen. Soll genau diese Datenbank übernommen werden: „kgrz-mailbot init“.",
+            "other-installation")
     for marker, seen in markers.items():
         if seen != token:
             try:
@@ -170,8 +185,16 @@ def identity(store: Store) -> Identity:
     return Identity((st.st_dev, st.st_ino) if st else None, _token_now(store))
 
 
-def lost(store: Store, before: Identity) -> str | None:
-    """Why the database under a running service is no longer the one it started with (German), or None.
+@dataclass(frozen=True)
+class Loss:
+    """Why the database under ``run`` is no longer its own: ``reason`` in one word, ``text`` in German."""
+
+    reason: str  # "missing" (deleted: at the next start it is missing), "replaced" or "changed"
+    text: str
+
+
+def lost(store: Store, before: Identity) -> Loss | None:
+    """Why the database under a running service is no longer the one it started with, or None.
 
     SQLite keeps writing into a deleted file that is still open, and a file copied over the path is a
     different inode: both are seen here, before the tick writes anything.
@@ -181,16 +204,18 @@ def lost(store: Store, before: Identity) -> str | None:
         try:
             st = path.stat()
         except FileNotFoundError:
-            return f"Die Datenbankdatei {path} wurde gelöscht, während der Dienst lief."
+            return Loss("missing", f"Die Datenbankdatei {path} wurde gelöscht, während der Dienst lief.")
         if (st.st_dev, st.st_ino) != before.file:
-            return f"Die Datenbankdatei {path} wurde durch eine andere Datei ersetzt, während der Dienst lief."
+            return Loss("replaced", f"Die Datenbankdatei {path} wurde durch eine andere Datei ersetzt, während der "
+                        "Dienst lief.")
     try:
         now = _token_now(store)
     except sa.exc.DBAPIError:  # locked or unreachable right now: that is no proof of a lost database
         return None
     if now != before.token:
-        return (f"Die Datenbank {masked(store.url) if path is None else path} ist nicht mehr die, mit der der "
-                "Dienst gestartet ist (ihre Tabellen fehlen oder sie gehört zu einer anderen Installation).")
+        return Loss("changed", f"Die Datenbank {masked(store.url) if path is None else path} ist nicht mehr die, "
+                    "mit der der Dienst gestartet ist (ihre Tabellen fehlen oder sie gehört zu einer anderen "
+                    "Installation).")
     return None
 
 
