@@ -113,10 +113,11 @@ def cmd_compile(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from kgrz_mailbot.views.attention import status_session  # noqa: PLC0415
     from kgrz_mailbot.views.status import session_status, status_json, status_text  # noqa: PLC0415
 
     app = open_app(args, open_store=False)
-    session = app.session(args.session, args.committee)
+    session = status_session(app, args.session, args.committee)
     rows, versions = session_status(app, session)
     if args.json:
         print_json(status_json(app, session, rows, versions))
@@ -132,17 +133,23 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_session(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.config.schedule_edit import add_session, move_session, remove_session  # noqa: PLC0415
-    from kgrz_mailbot.jobs.rescheduled import tell_new_deadlines  # noqa: PLC0415
+    from kgrz_mailbot.config.schedule_edit import add_session, remove_session  # noqa: PLC0415
+    from kgrz_mailbot.jobs.rescheduled import move_by_hand, tell_new_deadlines  # noqa: PLC0415
     from kgrz_mailbot.views.plan import plan_rows, plan_text  # noqa: PLC0415
     from kgrz_mailbot.views.session_advice import session_warnings  # noqa: PLC0415
 
     directory = config_dir(args.config)
-    refuse_foreign_state(load(args))
+    before = load(args)
+    refuse_foreign_state(before)
     if args.action == "add":
         config, day, said = add_session(directory, args.date, args.committee), args.date, "eingetragen"
     elif args.action == "move":
-        config, day = move_session(directory, args.date, args.new_date, args.committee), args.new_date
+        old = build_app(before, clock=parse_now(args.now, ZoneInfo(before.organisation.timezone)))
+        try:  # the session's row moves with it, so nothing already sent is sent again
+            config = move_by_hand(old, directory, args.date, args.new_date, args.committee)
+        finally:
+            old.close()
+        day = args.new_date
         said = f"vom {args.date:%d.%m.%Y} verschoben"
     else:
         remove_session(directory, args.date, args.committee)

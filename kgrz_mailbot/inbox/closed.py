@@ -1,10 +1,12 @@
-"""When a session's record is closed: after its date, and always once a draft version of it was approved."""
+"""When a session's record is closed: after its date, once a draft version of it was approved, or once its
+council cancelled it (``sessions sync``; the leads were told no answer is needed)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kgrz_mailbot.storage import drafts
+from kgrz_mailbot.storage import drafts, requests
+from kgrz_mailbot.storage.council import CANCELLED  # "cancelled": its council cancelled it (the third reason)
 from kgrz_mailbot.storage.requests import RequestRef
 
 if TYPE_CHECKING:
@@ -22,6 +24,8 @@ def closed_reason(app: App, db: DbSession, ref: RequestRef) -> str | None:
     Without this, a reply to a past request would be confirmed and the next Vorlage would quote it as that
     session's report: the record of a session that took place, or whose draft was approved, is history.
     """
+    if CANCELLED in requests.done_actions(db, ref.session_id):  # cleared again when the meeting is set again
+        return CANCELLED
     if drafts.is_approved(db, ref.session_id):
         return APPROVED
     if app.clock.now().astimezone(app.zone).date() > ref.session_date:

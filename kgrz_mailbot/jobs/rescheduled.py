@@ -1,5 +1,9 @@
 """After a session moved, tell every lead who was already asked the new deadline, once per move.
 
+``session move`` moves the session's database row itself (``move_by_hand``), so the session keeps its
+requests, tokens and done actions whatever its state (drafted, more than 90 days away): nothing already sent
+goes out again. The config mirror's guess for hand edits of schedule.toml (``storage/mirror.py``) is not needed.
+
 A move is recorded where the configuration is mirrored into the database (``Store.sync_config`` notes a
 ``moved-from-<date>`` action on the session), whoever changed the date: ``session move``, an admin editing
 schedule.toml while ``run`` is running, or a synchronisation of the session calendar. ``tick`` calls this job
@@ -11,13 +15,16 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kgrz_mailbot.config.schedule_edit import open_schedule
+from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.domain.model import ActionKind, Session
 from kgrz_mailbot.jobs.requests import ActionResult, request_thread, session_key
 from kgrz_mailbot.outbox import letters, relay
 from kgrz_mailbot.replies.form import render_form
-from kgrz_mailbot.storage import mailrows, requests
+from kgrz_mailbot.storage import council, mailrows, requests
 from kgrz_mailbot.storage.store import session_id
 
 if TYPE_CHECKING:
@@ -26,6 +33,22 @@ if TYPE_CHECKING:
     from kgrz_mailbot.app import App
 
 log = logging.getLogger("kgrz_mailbot.jobs")
+
+
+def move_by_hand(app: App, directory: Path, day: date, new_day: date, committee: str | None) -> Config:
+    """``session move``: schedule.toml checked in memory, then the row moved in the database, then the file.
+
+    ``app`` runs on the configuration before the move. The same order as a sync's move (``council/apply.py``):
+    an invalid edit changes nothing anywhere; the row is moved before any mirror of the new file could take
+    the new date for a new session (which would ask every lead again, with new tokens).
+    """
+    key = app.session(day, committee).committee
+    schedule = open_schedule(directory)
+    schedule.move(day, new_day, committee)
+    schedule.validate()
+    with app.store.write() as db:
+        council.move_session(db, key, day, new_day, app.clock.now())
+    return schedule.save()
 
 
 def tell_new_deadlines(app: App) -> ActionResult:

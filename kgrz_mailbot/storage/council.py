@@ -82,7 +82,7 @@ def move_session(db: DbSession, committee: str, day: date, new_day: date, now: d
             return False
         db.delete(target)
         db.flush()
-    row.date = new_day
+    row.date, row.configured = new_day, True  # the new date is the one in schedule.toml
     assert row.id is not None
     note_move(db, row.id, day, new_day, now)  # the next tick tells the leads already asked the new deadline
     db.flush()

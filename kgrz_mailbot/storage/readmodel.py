@@ -127,6 +127,12 @@ class ReadModel:
                          "WHERE s.configured = :yes", yes=True)
         return {(key, day(when)): sid for key, when, sid in rows}
 
+    def cancelled_sessions(self) -> dict[SessionKey, tuple[int, str]]:
+        """Sessions their council cancelled (``sessions sync``), configured or not, with id and the note."""
+        rows = self.rows("SELECT c.key, s.date, s.id, a.note FROM session s JOIN committee c ON c.id = s.committee_id "
+                         "JOIN session_action a ON a.session_id = s.id WHERE a.action = 'cancelled'")
+        return {(key, day(when)): (sid, note or "") for key, when, sid, note in rows}
+
     def done_actions(self) -> dict[int, dict[str, DoneAction]]:
         """Per session id, the actions carried out (``request``, ``reminder-1`` …) with time and note."""
         result: dict[int, dict[str, DoneAction]] = {}

@@ -43,7 +43,7 @@ def unverifiable_sends(app: App) -> list[str]:
 def session_status(app: App, session: Session) -> tuple[list[ProjectStatus], list[DraftVersion]]:
     """Per active project what was sent and answered, and the session's draft versions (read only)."""
     reader = app.reader
-    sid = reader.sessions().get((session.committee, session.date), 0)  # 0: not mirrored yet, nothing happened
+    sid = attention.session_id(app, session)  # 0: not mirrored yet, nothing happened
     states = reader.requests(sid)
     sent = [s.requested_at for s in states.values() if s.requested_at]
     notices = reader.absences(min(sent)) if sent else []
@@ -103,6 +103,8 @@ def status_text(app: App, session: Session, rows: list[ProjectStatus], versions:
     name = app.config.committee(session.committee).name
     answered = sum(r.answered for r in rows)
     lines = [f"{name} – Sitzung am {session.date:%d.%m.%Y}: {answered} von {len(rows)} Projekten beantwortet", ""]
+    if (cancelled := attention.cancelled_note(app, session)) is not None:
+        lines[1:1] = [f"  Die Sitzung ist abgesagt ({cancelled}); Antworten werden nicht mehr übernommen.", ""]
     for r in rows:
         if r.answered and r.answered_at:
             state = f"beantwortet von {r.answered_by} am {r.answered_at.astimezone(app.zone):%d.%m.%Y %H:%M}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,35 @@ def test_no_lead_hears_of_a_move_before_they_were_asked(config_dir: Path, capsys
     code, out, _ = cli(capsys, config_dir, "session", "move", "2018-09-19", "2018-09-26", "--now", "2018-08-01T10:00")
     assert code == 0 and "neue Frist" not in out
     assert not (config_dir / "var/mail/sent/new").exists() or sent(config_dir, "Neue Frist") == []
+
+
+def everything_sent(config_dir: Path) -> int:
+    folder = config_dir / "var/mail/sent"
+    return sum(len(list((folder / sub).iterdir())) for sub in ("new", "cur") if (folder / sub).exists())
+
+
+@pytest.mark.parametrize("new_date", ["2018-10-10", "2019-01-16"])  # three weeks later; more than 90 days later
+def test_a_session_moved_after_its_draft_asks_nobody_again(
+        config_dir: Path, capsys: pytest.CaptureFixture[str], new_date: str) -> None:
+    """Requests, both reminders, the deadline mail and the draft of 19.09.2018 went out; then the committee
+    office moves the session. Nothing of the cycle goes out again: no request with a new token, no reminder;
+    the leads already asked hear the new deadline once, and the Werkleitung's next draft comes with news only."""
+    for day in ("2018-08-29", "2018-09-05", "2018-09-07", "2018-09-10", "2018-09-11"):
+        assert cli(capsys, config_dir, "tick", "--now", f"{day}T08:00")[0] == 0
+    requests = [str(m["Message-ID"]) for m in sent(config_dir, "Statusabfrage")]
+    assert len(requests) == 6 and len(sent(config_dir, "Erinnerung")) == 12
+    assert len([m for m in sent(config_dir, "") if "Entwurf" in str(m["Subject"])]) == 1
+    before = everything_sent(config_dir)
+
+    code, out, _ = cli(capsys, config_dir, "session", "move", "2018-09-19", new_date, "--now", "2018-09-12T10:00")
+    assert code == 0, out
+    assert "Die neue Frist ging an die bereits angefragten Projektleitungen (6)" in out
+    assert everything_sent(config_dir) == before + 6
+    new = at(f"{new_date}T00:00").date()
+    days = [f"{new - timedelta(days=d):%Y-%m-%d}" for d in (21, 14, 10, 9, 8, 1)]
+    for day in ["2018-09-12", "2018-09-13", *days]:
+        assert cli(capsys, config_dir, "tick", "--now", f"{day}T08:00")[0] == 0
+    # never again, never with a new token
+    assert [str(m["Message-ID"]) for m in sent(config_dir, "Statusabfrage")] == requests
+    assert len(sent(config_dir, "Neue Frist")) == 6
+    assert everything_sent(config_dir) == before + 6
