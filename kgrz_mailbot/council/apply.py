@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from kgrz_mailbot.config.schedule_edit import open_schedule
 from kgrz_mailbot.council.notice import asked, cancel_session
 from kgrz_mailbot.council.plan import Add, Move, Remove, SyncPlan
+from kgrz_mailbot.council.reinstate import announce_reinstated
 from kgrz_mailbot.domain.model import Session
 from kgrz_mailbot.outbox import relay
 from kgrz_mailbot.storage import council
@@ -67,8 +68,10 @@ def apply_plan(app: App, plan: SyncPlan) -> list[str]:
                     notes.append(f"  {change.day:%d.%m.%Y}: Absage an {told} angefragte Projektleitungen und die "
                                  "Werkleitung")
             elif council.reinstate(db, plan.committee, change.day):
+                told = announce_reinstated(app, db, Session(committee=plan.committee, date=change.day))
                 notes.append(f"  {change.day:%d.%m.%Y}: war abgesagt und ist wieder angesetzt; bereits "
-                             "angefragte Projektleitungen werden nicht erneut angefragt")
+                             "angefragte Projektleitungen werden nicht erneut angefragt"
+                             + (f", {told} erfahren es mit der Frist, die Werkleitung auch" if told else ""))
     schedule.save()
     relay.flush(app)
     for change in plan.changes:

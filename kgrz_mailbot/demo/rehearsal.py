@@ -6,9 +6,9 @@ real code with the configured templates, the configured committee and the first 
 leads: an unmatched mail, the requests, a reply with errors, HILFE/FORMULAR/STATUS, answers from the other
 project's lead and from a stranger, a reminder, a valid reply,
 a moved session, the deadline, the draft, a FREIGABE, a late answer, an unverifiable FREIGABE, the admin
-alerts, the alarm of a lost database and a cancellation. Everything happens in a temporary folder on the
-embedded Maildir, so nothing is sent and the real database is not touched. Each template that fails, or that
-the rehearsal never reached, is a problem.
+alerts, the alarm of a lost database, a cancellation and the session set again. Everything happens in a
+temporary folder on the embedded Maildir, so nothing is sent and the real database is not touched. Each
+template that fails, or that the rehearsal never reached, is a problem.
 """
 
 from __future__ import annotations
@@ -32,10 +32,12 @@ from kgrz_mailbot.clock import FixedClock
 from kgrz_mailbot.config.readiness import WARNING
 from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.council.notice import cancel_session
+from kgrz_mailbot.council.reinstate import announce_reinstated
 from kgrz_mailbot.demo.replies import outlook_reply
 from kgrz_mailbot.domain.model import ActionKind, Session
 from kgrz_mailbot.jobs.tick import tick
 from kgrz_mailbot.reports.render import Renderer
+from kgrz_mailbot.storage import council
 
 SESSION_DAY = date(2031, 3, 19)  # a Wednesday with no holiday near it; far from any real session
 LOGGERS = ("kgrz_mailbot", "apscheduler")
@@ -118,7 +120,7 @@ class _Rehearsal:
         steps: list[Callable[[], None]] = [
             self.unmatched, self.requests, self.answers_with_errors, self.reminder, self.valid_answer,
             self.move, self.deadline_and_draft, self.approval, self.late_answer, self.refused_approval, self.alerts,
-            self.alarm, self.cancel,
+            self.alarm, self.cancel, self.reinstate,
         ]
         try:
             for step in steps:
@@ -255,3 +257,11 @@ class _Rehearsal:
         with app.store.write() as db:
             cancel_session(app, db, self.config.sessions[0], deleted=False)
         review(app)  # the notices go out with the next relay; rendering is what counts here
+
+    def reinstate(self) -> None:
+        app = self.app
+        assert app is not None
+        session = self.config.sessions[0]
+        with app.store.write() as db:
+            council.reinstate(db, session.committee, session.date)
+            announce_reinstated(app, db, session)
