@@ -50,4 +50,19 @@ OVERDUE = Kind(
     "„kgrz-mailbot plan“ und „kgrz-mailbot status --session DATUM“ zeigen den Stand, das Journal den Grund. "
     "Wenn der Versand wieder möglich ist, sendet „kgrz-mailbot send-requests --session DATUM“ sie sofort.")
 
-KINDS: dict[str, Kind] = {k.name: k for k in (MAILBOX, TICK, QUARANTINE, UNVERIFIED_SEND, OVERDUE)}
+COUNCIL = Kind(  # council/problems.py: one per meeting, resolved when a later sync no longer sees it
+    "council", "Sitzungstermin aus dem Ratsinformationssystem braucht eine Entscheidung",
+    "Der Abgleich ändert an dieser Sitzung nichts, bis jemand entscheidet; Statusabfragen und Erinnerungen "
+    "richten sich weiter nach dem Datum in schedule.toml.",
+    "Die Meldung oben nennt Sitzung und Grund. Beim Sitzungsdienst nachfragen, dann schedule.toml anpassen "
+    "(„kgrz-mailbot session move|remove“); „kgrz-mailbot sessions sync --dry-run“ zeigt, was der Abgleich jetzt täte.")
+COUNCIL_SOURCE = Kind(  # council/problems.py: the committee's source could not be read on two syncs in a row
+    "council-source", "Das Ratsinformationssystem lässt sich nicht lesen",
+    "Verlegte oder abgesagte Sitzungen werden nicht erkannt; der Bot plant weiter mit den Terminen in "
+    "schedule.toml.",
+    "Die Meldung oben nennt, was der Server sagt. Adresse in [committee.source] von schedule.toml prüfen "
+    "(„kgrz-mailbot check --connect“); ist der Server nur gewartet, löst sich das beim nächsten Abgleich.",
+    threshold=2)
+
+KINDS: dict[str, Kind] = {k.name: k for k in (MAILBOX, TICK, QUARANTINE, UNVERIFIED_SEND, OVERDUE, COUNCIL,
+                                              COUNCIL_SOURCE)}

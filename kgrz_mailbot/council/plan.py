@@ -52,13 +52,21 @@ Change = Add | Move | Remove
 
 
 @dataclass(frozen=True)
+class Report:
+    """Something the sync changed nothing for and a person must decide; ``source_id`` names the meeting."""
+
+    source_id: str
+    text: str
+
+
+@dataclass(frozen=True)
 class SyncPlan:
     committee: str
     changes: tuple[Change, ...] = ()
-    reports: tuple[str, ...] = ()  # for the admin: nothing was changed for these
+    reports: tuple[Report, ...] = ()  # for the admin: nothing was changed for these
 
     def lines(self) -> list[str]:
-        return [c.text() for c in self.changes] + [f"! {r}" for r in self.reports]
+        return [c.text() for c in self.changes] + [f"! {r.text}" for r in self.reports]
 
 
 @dataclass
@@ -67,12 +75,13 @@ class _Calendar:
 
     taken: dict[date, str]  # date → who holds it, for the conflict report
     changes: list[Change] = field(default_factory=list)
-    reports: list[str] = field(default_factory=list)
+    reports: list[Report] = field(default_factory=list)
 
     def conflict(self, meeting: Meeting, day: date, what: str) -> None:
-        self.reports.append(f"{day:%d.%m.%Y}: {what} „{meeting.name}“ ({meeting.source_id}) nicht übernommen, "
-                            f"weil an diesem Tag schon eine Sitzung eingetragen ist ({self.taken[day]}). "
-                            "Bitte in schedule.toml klären; der Abgleich ändert dort nichts.")
+        self.reports.append(Report(meeting.source_id, (
+            f"{day:%d.%m.%Y}: {what} „{meeting.name}“ ({meeting.source_id}) nicht übernommen, weil an diesem Tag "
+            f"schon eine Sitzung eingetragen ist ({self.taken[day]}). Bitte in schedule.toml klären; der Abgleich "
+            "ändert dort nichts.")))
 
 
 def _holder(session: Session) -> str:
@@ -113,23 +122,26 @@ def plan_sync(committee: str, sessions: Sequence[Session], read: SourceRead, tod
         seen = {m.source_id for m in meetings}
         for session in mine:
             if session.source_id and session.source_id not in seen and session.date > today:
-                calendar.reports.append(
+                calendar.reports.append(Report(session.source_id, (
                     f"{session.date:%d.%m.%Y}: die Sitzung ({session.source_id}) ist im Ratsinformationssystem nicht "
                     "mehr zu finden, aber auch nicht als gelöscht oder abgesagt markiert. Sie bleibt eingetragen; "
-                    "bitte beim Sitzungsdienst nachfragen und sie gegebenenfalls mit „session remove“ entfernen.")
+                    "bitte beim Sitzungsdienst nachfragen und sie gegebenenfalls mit „session remove“ entfernen.")))
     return SyncPlan(committee, tuple(calendar.changes), tuple(calendar.reports))
 
 
 def _move(calendar: _Calendar, meeting: Meeting, session: Session, today: date) -> None:
     day = meeting.day
     if day is None:
-        calendar.reports.append(f"{session.date:%d.%m.%Y}: „{meeting.name}“ ({meeting.source_id}) hat im "
-                                "Ratsinformationssystem keinen Beginn mehr; die Sitzung bleibt unverändert.")
+        calendar.reports.append(Report(meeting.source_id, f"{session.date:%d.%m.%Y}: „{meeting.name}“ "
+                                       f"({meeting.source_id}) hat im Ratsinformationssystem keinen Beginn mehr; "
+                                       "die Sitzung bleibt unverändert. Bitte beim Sitzungsdienst nachfragen."))
     elif day == session.date:
         return
     elif day <= today:
-        calendar.reports.append(f"{session.date:%d.%m.%Y}: „{meeting.name}“ ist im Ratsinformationssystem auf den "
-                                f"{day:%d.%m.%Y} verlegt, der schon vorbei ist; die Sitzung bleibt unverändert.")
+        calendar.reports.append(Report(meeting.source_id, f"{session.date:%d.%m.%Y}: „{meeting.name}“ ist im "
+                                       f"Ratsinformationssystem auf den {day:%d.%m.%Y} verlegt, der schon vorbei "
+                                       "ist; die Sitzung bleibt unverändert. Bitte beim Sitzungsdienst nachfragen "
+                                       "und die Sitzung gegebenenfalls mit „session remove“ entfernen."))
     elif day in calendar.taken:
         calendar.conflict(meeting, day, f"Verlegung vom {session.date:%d.%m.%Y} für")
     else:

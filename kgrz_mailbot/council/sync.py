@@ -21,6 +21,7 @@ from kgrz_mailbot.council.ical import read_ical
 from kgrz_mailbot.council.meetings import SourceRead
 from kgrz_mailbot.council.oparl import read_oparl
 from kgrz_mailbot.council.plan import SyncPlan, plan_sync
+from kgrz_mailbot.council.problems import hand_over
 from kgrz_mailbot.errors import ConfigError
 from kgrz_mailbot.storage import council
 
@@ -87,7 +88,6 @@ def sync_sessions(app: App, *, dry_run: bool, committee: str | None = None,
         except (SourceError, ConfigError) as exc:
             result.error = str(exc)
             log.error("Abgleich der Sitzungen von %s fehlgeschlagen: %s", source.committee, exc)
-            continue
-        for report in result.plan.reports:
-            log.warning("Abgleich der Sitzungen von %s: %s", source.committee, report)
+        if not dry_run:  # a dry run changes nothing, the admins' problems included
+            hand_over(app, result)
     return results

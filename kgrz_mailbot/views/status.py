@@ -104,7 +104,7 @@ def status_text(app: App, session: Session, rows: list[ProjectStatus], versions:
     answered = sum(r.answered for r in rows)
     lines = [f"{name} – Sitzung am {session.date:%d.%m.%Y}: {answered} von {len(rows)} Projekten beantwortet", ""]
     if (cancelled := attention.cancelled_note(app, session)) is not None:
-        lines[1:1] = [f"  Die Sitzung ist abgesagt ({cancelled}); Antworten werden nicht mehr übernommen.", ""]
+        lines.insert(1, f"  Die Sitzung ist abgesagt ({cancelled}); Antworten werden nicht mehr übernommen.")
     for r in rows:
         if r.answered and r.answered_at:
             state = f"beantwortet von {r.answered_by} am {r.answered_at.astimezone(app.zone):%d.%m.%Y %H:%M}"

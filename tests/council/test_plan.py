@@ -53,8 +53,8 @@ def test_a_meeting_that_vanished_is_reported_after_a_full_read_and_never_removed
     sessions = [synced(3, "2027-03-17"), synced(4, "2027-06-16")]
     full = plan(sessions, [meeting(3, "2027-03-17")])
     assert full.changes == ()
-    assert len(full.reports) == 1 and full.reports[0].startswith("16.06.2027: die Sitzung (https://ris.example/meeti")
-    assert "nicht mehr zu finden" in full.reports[0]
+    assert len(full.reports) == 1 and full.reports[0].text.startswith("16.06.2027: die Sitzung (https://ris.example/meeti")
+    assert "nicht mehr zu finden" in full.reports[0].text
     assert plan(sessions, [], complete=False).reports == ()  # an incremental read lists only what changed
 
 
@@ -67,7 +67,7 @@ def test_past_sessions_are_never_touched() -> None:
 def test_a_session_kept_by_hand_is_never_changed_and_a_meeting_on_its_date_is_reported() -> None:
     result = plan([by_hand("2027-03-17")], [meeting(3, "2027-03-17")])
     assert result.changes == ()
-    assert result.reports[0].startswith("17.03.2027: neue Sitzung „3. Sitzung“ (https://ris.example/meeting/3) "
+    assert result.reports[0].text.startswith("17.03.2027: neue Sitzung „3. Sitzung“ (https://ris.example/meeting/3) "
                                         "nicht übernommen, weil an diesem Tag schon eine Sitzung eingetragen ist "
                                         "(von Hand, ohne source_id)")
 
@@ -75,12 +75,12 @@ def test_a_session_kept_by_hand_is_never_changed_and_a_meeting_on_its_date_is_re
 def test_a_move_onto_a_taken_date_is_reported_and_the_session_stays() -> None:
     result = plan([synced(3, "2027-03-17"), by_hand("2027-03-24")], [meeting(3, "2027-03-24")])
     assert result.changes == ()
-    assert "Verlegung vom 17.03.2027 für „3. Sitzung“" in result.reports[0]
+    assert "Verlegung vom 17.03.2027 für „3. Sitzung“" in result.reports[0].text
 
 
 def test_a_move_into_the_past_is_reported() -> None:
     result = plan([synced(3, "2027-03-17")], [meeting(3, "2027-01-27")])
-    assert result.changes == () and "der schon vorbei ist" in result.reports[0]
+    assert result.changes == () and "der schon vorbei ist" in result.reports[0].text
 
 
 def test_a_cancelled_meeting_frees_its_date_for_its_replacement() -> None:
@@ -96,4 +96,4 @@ def test_other_committees_sessions_on_the_same_day_do_not_conflict() -> None:
 def test_two_meetings_on_one_day_add_the_first_and_report_the_second() -> None:
     result = plan([], [meeting(4, "2027-03-17"), meeting(3, "2027-03-17")])
     assert [c.meeting.source_id[-1] for c in result.changes] == ["3"]
-    assert "(aus dem Ratsinformationssystem: https://ris.example/meeting/3)" in result.reports[0]
+    assert "(aus dem Ratsinformationssystem: https://ris.example/meeting/3)" in result.reports[0].text
