@@ -133,7 +133,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_session(args: argparse.Namespace) -> int:
-    from kgrz_mailbot.config.schedule_edit import add_session, remove_session  # noqa: PLC0415
+    from kgrz_mailbot.config.schedule_edit import add_session  # noqa: PLC0415
     from kgrz_mailbot.jobs.rescheduled import move_by_hand, tell_new_deadlines  # noqa: PLC0415
     from kgrz_mailbot.views.plan import plan_rows, plan_text  # noqa: PLC0415
     from kgrz_mailbot.views.session_advice import session_warnings  # noqa: PLC0415
@@ -152,8 +152,16 @@ def cmd_session(args: argparse.Namespace) -> int:
         day = args.new_date
         said = f"vom {args.date:%d.%m.%Y} verschoben"
     else:
-        remove_session(directory, args.date, args.committee)
-        print(f"Sitzung am {args.date:%d.%m.%Y} aus schedule.toml entfernt; für sie wird nichts mehr versandt.")
+        from kgrz_mailbot.council.notice import remove_by_hand  # noqa: PLC0415
+
+        old = build_app(before, clock=parse_now(args.now, ZoneInfo(before.organisation.timezone)))
+        try:  # the leads already asked hear that no answer is needed, and later answers are not taken
+            told = remove_by_hand(old, directory, args.date, args.committee)
+        finally:
+            old.close()
+        print(f"Sitzung am {args.date:%d.%m.%Y} aus schedule.toml entfernt; für sie wird nichts mehr versandt."
+              + (f" Absage an {told} bereits angefragte Projektleitungen und die Werkleitung versandt." if told
+                 else ""))
         return 0
     app = build_app(config, clock=parse_now(args.now, ZoneInfo(config.organisation.timezone)))
     session = app.session(day, args.committee)

@@ -1,16 +1,22 @@
 """The short German notice when a session with requests out is cancelled: to each lead asked and the Werkleitung.
 
+Cancelled by the council source (``council/apply.py``) or by hand (``session remove``, ``remove_by_hand``): a
+lead who was asked and is not told would answer into a session that never gets a draft.
+
 Each mail is an outbox row with a business key, queued in the transaction that marks the session cancelled,
 so it goes exactly once however often the sync sees the cancellation.
 """
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kgrz_mailbot.config.schedule_edit import open_schedule
 from kgrz_mailbot.domain.model import Session
-from kgrz_mailbot.outbox import letters
-from kgrz_mailbot.storage import mailrows, requests
+from kgrz_mailbot.outbox import letters, relay
+from kgrz_mailbot.storage import drafts, mailrows, requests
 from kgrz_mailbot.storage.council import mark_cancelled
 from kgrz_mailbot.storage.requests import RequestRef
 from kgrz_mailbot.storage.store import session_id
@@ -26,12 +32,16 @@ def asked(db: DbSession, sid: int) -> list[RequestRef]:
     return [r for r in requests.requests_of_session(db, sid) if mailrows.request_was_sent(db, r.id)]
 
 
-def cancel_session(app: App, db: DbSession, session: Session, deleted: bool) -> int:
+BY_HAND = "aus dem Zeitplan genommen worden"
+
+
+def cancel_session(app: App, db: DbSession, session: Session, deleted: bool, reason: str | None = None) -> int:
     """Mark the session cancelled and queue the notices; returns how many leads are told (0: none was asked)."""
     now = app.clock.now()
     sid = session_id(db, session)
     refs = asked(db, sid)
-    reason = "aus dem Ratsinformationssystem gelöscht worden" if deleted else "laut Ratsinformationssystem abgesagt"
+    if reason is None:
+        reason = "aus dem Ratsinformationssystem gelöscht worden" if deleted else "laut Ratsinformationssystem abgesagt"
     mark_cancelled(db, sid, now, note=f"{reason}; {len(refs)} Projektleitungen benachrichtigt")
     if not refs:
         return 0
@@ -71,3 +81,22 @@ def cancel_session(app: App, db: DbSession, session: Session, deleted: bool) -> 
     )
     mailrows.record_outgoing(db, mail, now)
     return len(told)
+
+
+def remove_by_hand(app: App, directory: Path, day: date, committee: str | None) -> int:
+    """``session remove``: schedule.toml checked in memory, the session marked cancelled with its notices queued
+    (when its requests are out, its date is ahead and no draft of it was approved), the file saved, the notices
+    sent. Returns how many leads were told. The same order as a sync's removal (``council/apply.py``)."""
+    session = app.session(day, committee)
+    schedule = open_schedule(directory)
+    schedule.remove(day, committee)
+    schedule.validate()
+    told = 0
+    if session.date >= app.clock.now().astimezone(app.zone).date():
+        with app.store.write() as db:
+            if not drafts.is_approved(db, session_id(db, session)):
+                told = cancel_session(app, db, session, deleted=False, reason=BY_HAND)
+    schedule.save()
+    if told:
+        relay.flush(app)
+    return told

@@ -1,4 +1,5 @@
-"""``session add|move`` through the command line: the leads already asked hear the new deadline once."""
+"""``session add|move|remove`` through the command line: the leads already asked hear the new deadline once, or that
+the session is off."""
 
 from __future__ import annotations
 
@@ -102,3 +103,40 @@ def test_a_session_moved_after_its_draft_asks_nobody_again(
     assert [str(m["Message-ID"]) for m in sent(config_dir, "Statusabfrage")] == requests
     assert len(sent(config_dir, "Neue Frist")) == 6
     assert everything_sent(config_dir) == before + 6
+
+
+def test_a_session_removed_by_hand_after_its_requests_tells_the_leads_and_takes_no_later_answer(
+        config_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(capsys, config_dir, "send-requests", "--session", "2018-09-19", "--now", "2018-08-29T08:00")[0] == 0
+    request = next(m for m in sent(config_dir, "Statusabfrage") if "julia.richter" in str(m["To"]))
+
+    code, out, _ = cli(capsys, config_dir, "session", "remove", "2018-09-19", "--now", "2018-08-31T10:00")
+    assert code == 0
+    assert "Absage an 6 bereits angefragte Projektleitungen und die Werkleitung versandt." in out
+    notices = sent(config_dir, "Sitzung abgesagt")
+    assert len(notices) == 7 and any("werkleitung@" in str(m["To"]) for m in notices)
+    to_julia = next(m for m in notices if "julia.richter" in str(m["To"]))
+    assert "ist abgesagt" in body(to_julia) and "Sie müssen auf die Statusabfrage nicht antworten" in body(to_julia)
+    assert to_julia["In-Reply-To"] == request["Message-ID"]
+    werkleitung = next(m for m in notices if "werkleitung@" in str(m["To"]))
+    assert "ist aus dem Zeitplan genommen worden" in body(werkleitung)
+
+    # Julia had not read it yet and answers the request: stored, not taken, and she hears why.
+    (config_dir / "var/mail/inbox/new/reply.eml").write_bytes(outlook_reply(
+        request.as_bytes(), "julia.richter@koblenz.example", "Julia Richter", "Ampel: grün\nStand: Testbetrieb läuft.",
+        at("2018-08-31T11:00")))
+    code, out, _ = cli(capsys, config_dir, "poll", "--now", "2018-08-31T11:05")
+    assert code == 0
+    assert sent(config_dir, "Bestätigung") == []
+    [told] = sent(config_dir, "Nicht übernommen")
+    assert "abgesagt" in body(told)
+    assert cli(capsys, config_dir, "tick", "--now", "2018-09-05T08:00")[0] == 0
+    assert sent(config_dir, "Erinnerung") == []  # nothing more for the removed session
+
+
+def test_removing_a_session_nobody_was_asked_for_mails_nobody(
+        config_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, config_dir, "session", "remove", "2018-09-19", "--now", "2018-08-20T10:00")
+    assert code == 0 and "Absage" not in out
+    folder = config_dir / "var/mail/sent/new"
+    assert not folder.exists() or not any(folder.iterdir())
