@@ -2,7 +2,7 @@
 the drivers (other processes) deliver and read mail through the server's test API, as an MTA and a user would.
 
 Sender verification is Exchange's: mails from ``@koblenz.example`` arrive as internal (``AuthAs: Internal`` and a
-resolved sender), all others as external. A send claim is leased for five seconds, so a killed sender's mails are
+resolved sender), all others as external. A send claim is leased for three seconds, so a killed sender's mails are
 settled by Sent Items within the run (the driver waits out the lease before its last tick).
 """
 
@@ -23,7 +23,7 @@ ENV = {"KGRZ_EWS_USERNAME": "KGRZ\\svc-mailbot", "KGRZ_EWS_PASSWORD": "geheim"}
 #: kernel still delivers the request). With 1 s, bench/crash.py --transport exchange found a confirmation sent
 #: twice: the lease ran out, Sent Items did not have the mail yet, it went out again. The product's default is
 #: 120 s (``[mail] send_lease_seconds``); the lease is what a real deployment must not set below Exchange's delay.
-LEASE_SECONDS = 5
+LEASE_SECONDS = 3
 FOLDERS = {"Posteingang": "inbox", "Verarbeitet": "processed", "Fehlgeschlagen": "failed"}
 
 
