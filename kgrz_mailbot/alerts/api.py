@@ -55,9 +55,15 @@ def report_problem(app: App, kind: str, detail: str, *, subject: str = "", mark:
         occurrences, since = row.occurrences, row.opened_at
     if occurrences == spec.threshold:
         log.error("Störung seit %s: %s. %s", f"{since.astimezone(app.zone):%d.%m.%Y %H:%M}", spec.title, detail)
-        if transport:
+        relay = app.config.mail.alert_relay
+        if transport and relay is not None:
+            log.error("Das Mailpostfach selbst ist gestört (%s, %s): Warnmails an die Administratoren gehen "
+                      "deshalb über das SMTP-Relay %s. Bitte handeln: %s",
+                      app.config.mail.transport, app.config.mail.address, relay.where, spec.advice)
+        elif transport:
             log.error("Das Mailpostfach selbst ist gestört (%s, %s): eine Warnmail an die Administratoren kann "
-                      "darüber vermutlich nicht zugestellt werden. Bitte direkt handeln: %s",
+                      "darüber vermutlich nicht zugestellt werden. Ein SMTP-Relay für Warnmails "
+                      "([mail.alert_relay]) ist nicht eingetragen. Bitte direkt handeln: %s",
                       app.config.mail.transport, app.config.mail.address, spec.advice)
 
 

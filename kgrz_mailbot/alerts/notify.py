@@ -1,9 +1,10 @@
 """One German mail to the admins per open problem and day, and one when it is resolved (through the outbox).
 
 Exactly once: each mail is an outbox row with the business key ``alert/<problem>/<local date>`` or
-``alert/<problem>/resolved``. An alert that cannot be delivered because the mail transport itself is broken
-is cancelled at once with a plain journal line, so it does not arrive days later with stale news; the mail
-that the problem is resolved tells the admins how long it lasted.
+``alert/<problem>/resolved``. An alert the mail transport cannot take (it is itself broken) goes out through
+``[mail.alert_relay]`` when one is configured (``alerts/fallback.py``); without one it is cancelled at once with
+a plain journal line, so it does not arrive days later with stale news. The mail that the problem is resolved
+tells the admins how long it lasted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import socket
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from kgrz_mailbot.alerts.fallback import deliver_undelivered
 from kgrz_mailbot.alerts.kinds import KINDS, Kind
 from kgrz_mailbot.outbox import relay
 from kgrz_mailbot.outbox.letters import base_context, build, local_text
@@ -32,9 +34,12 @@ def notify(app: App) -> list[str]:
     admins = app.config.mail.admin_to
     now = app.clock.now()
     queued: list[str] = []
-    reasons: dict[str, str | None] = {}  # why an alert may not get through: the transport problem it reports
+    resolutions: list[str] = []
+    reasons: dict[str, str | None] = {}  # why a mail may not get through: the transport problem it (or another) reports
     with app.store.write() as db:
-        for row in problems.open_problems(db):
+        still_open = problems.open_problems(db)
+        broken = next((r.detail for r in still_open if r.transport), None)  # the mailbox's own trouble, if known
+        for row in still_open:
             kind = KINDS.get(row.kind)
             if kind is None or row.occurrences < kind.threshold or not _due(row, kind, now):
                 continue
@@ -46,7 +51,7 @@ def notify(app: App) -> list[str]:
             if _queue(app, db, key, "alert", f"Handlungsbedarf: {kind.title}", "alert.txt.j2",
                       _context(app, row, kind), []):
                 queued.append(key)
-                reasons[key] = row.detail if row.transport else None
+                reasons[key] = row.detail if row.transport else broken
         for row in problems.unannounced_resolutions(db):
             row.resolution_notified = True
             kind = KINDS.get(row.kind)
@@ -60,9 +65,11 @@ def notify(app: App) -> list[str]:
             _queue(app, db, key, "alert-resolved", f"Erledigt: {kind.title}", "alert_resolved.txt.j2",
                    _context(app, row, kind), [earlier[0].message_id])
             queued.append(key)
+            reasons[key] = broken
+            resolutions.append(key)
     if queued:
         relay.flush(app)
-        _cancel_undelivered(app, reasons)
+        deliver_undelivered(app, reasons, resolutions)
     return queued
 
 
@@ -81,6 +88,7 @@ def _context(app: App, row: problems.ProblemRow, kind: Kind) -> dict[str, Any]:
         "until": local_text(app, row.resolved_at) if row.resolved_at else None,
         "occurrences": row.occurrences, "transport": row.transport, "mailbox": mail.address,
         "transport_name": mail.transport, "config_dir": str(app.config.directory), "host": socket.gethostname(),
+        "relay": mail.alert_relay.where if mail.alert_relay else None,
     }
 
 
@@ -92,14 +100,3 @@ def _queue(app: App, db: DbSession, key: str, kind: str, subject: str, template:
                  previous_ids=previous)
     return mailrows.record_outgoing(db, mail, app.clock.now())
 
-
-def _cancel_undelivered(app: App, reasons: dict[str, str | None]) -> None:
-    """Alerts the transport could not take: cancelled now, with a journal line that says why, plainly."""
-    with app.store.write() as db:
-        for row in mailrows.outbox_rows_by_keys(db, list(reasons)):
-            if row.state in ("pending", "sending"):
-                why = row.last_error or reasons[row.business_key] or "Versand fehlgeschlagen"
-                mailrows.set_outbound_state(db, row.id or 0, "cancelled", error=why)
-                log.error("Warnmail „%s“ an %s nicht zustellbar – der Mailversand selbst ist gestört (%s): %s. "
-                          "Bitte direkt prüfen; „kgrz-mailbot status“ zeigt die offenen Probleme.",
-                          row.subject, row.recipients, app.config.mail.transport, why)

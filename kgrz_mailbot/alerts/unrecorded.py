@@ -1,5 +1,6 @@
 """The one alarm that cannot be recorded: ``run`` lost its database or is refused one, so the admins get a mail
-straight through the transport, at most once a day per reason, remembered in a small file in the state folder.
+straight through the transport (or, when that fails, ``[mail.alert_relay]``), at most once a day per reason,
+remembered in a small file in the state folder.
 
 Every other alert is an outbox row of the database (``alerts/notify.py``); this one is about that very database,
 so nothing of it may touch the store. What was sent today is remembered in ``kgrz-mailbot.alarm.json`` beside
@@ -17,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kgrz_mailbot.alerts.smtp_relay import HINT, by_relay
 from kgrz_mailbot.outbox.letters import base_context, build, local_text
 from kgrz_mailbot.reports.files import atomic_write
 
@@ -99,12 +101,15 @@ def all_clear(state_dir: Path) -> None:
 
 
 def _send(app: App, reason: str, detail: str, first: datetime) -> bool:
+    """Straight through the transport; when that fails, through ``[mail.alert_relay]`` if there is one."""
     mail = app.config.mail
+    letter = None
     try:
         context = base_context(app) | {
             "title": TITLES.get(reason, reason), "detail": detail, "since": local_text(app, first),
             "database": _where(app.config.storage_url), "host": socket.gethostname(),
             "config_dir": str(app.config.directory), "mailbox": mail.address, "transport_name": mail.transport,
+            "relay": mail.alert_relay.where if mail.alert_relay else None,
         }
         org = app.config.organisation.short or app.config.organisation.name
         letter = build(app, business_key=f"alarm/{reason}", kind="alarm",
@@ -115,9 +120,13 @@ def _send(app: App, reason: str, detail: str, first: datetime) -> bool:
         if error is not None:
             raise error
     except Exception as exc:  # noqa: BLE001 - the service stops all the same; the journal line is the alarm
+        if letter is not None and mail.alert_relay is not None:
+            what = f"Alarmmail „{TITLES.get(reason, reason)}“"
+            return by_relay(app, letter.raw, list(letter.recipients), what, _reason(exc)) is None
         log.error("Alarmmail an %s nicht gesendet – der Mailversand ist gestört (%s, %s): %s. Der Dienst hält "
-                  "trotzdem an; bitte direkt handeln (Journal: journalctl -u kgrz-mailbot -e).",
-                  ", ".join(mail.admin_to), mail.transport, mail.address, _reason(exc))
+                  "trotzdem an; bitte direkt handeln (Journal: journalctl -u kgrz-mailbot -e).%s",
+                  ", ".join(mail.admin_to), mail.transport, mail.address, _reason(exc),
+                  "" if letter is None else f" {HINT}")
         return False
     log.warning("Alarmmail „%s“ an %s gesendet (direkt, nicht über die Datenbank).", context["title"],
                 ", ".join(mail.admin_to))

@@ -41,6 +41,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.connect:
         return 0
     results = check_connection(config, os.environ)
+    if config.mail.alert_relay is not None:  # the admins' second way: EHLO, STARTTLS, AUTH, NOOP; nothing sent
+        from kgrz_mailbot.alerts.smtp_relay import probe  # noqa: PLC0415
+
+        results += probe(config.mail.alert_relay, os.environ)
     if config.sources:
         from kgrz_mailbot.council.check import check_sources  # noqa: PLC0415
 

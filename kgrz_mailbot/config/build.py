@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kgrz_mailbot.config.addresses import is_address, parse_person
 from kgrz_mailbot.config.graph_section import graph_problems
+from kgrz_mailbot.config.relay_section import alert_relay
 from kgrz_mailbot.config.settings import (
     Config,
     CouncilSource,
@@ -191,7 +192,10 @@ def _mail(directory: Path, state: Path, data: dict[str, Any], problems: Problems
                         exchange=exchange, graph=graph,
                         maildir_authserv_id=data.get("maildir", {}).get("authserv_id"), answers_per_hour=answers,
                         admin_to=_admin_to(data.get("admin_to", []), problems), send_lease_seconds=lease,
-                        poll_batch_mb=batch)
+                        poll_batch_mb=batch, alert_relay=alert_relay(
+                            lambda value: resolve(directory, value), data["alert_relay"],
+                            lambda where, message: problems.add("settings.toml", where, message),
+                        ) if "alert_relay" in data else None)
 
 
 def _graph(directory: Path, data: dict[str, Any], problems: Problems) -> GraphSettings:

@@ -41,6 +41,10 @@ SCHEMA: dict[str, dict[str, Any]] = {
                 "certificate_password_env": str, "authority": str, "graph_url": str, "ca_bundle": str,
                 "processed_folder": str, "failed_folder": str, "timeout_seconds": int, "max_wait_seconds": int,
             },
+            "alert_relay": {
+                "!host": str, "port": int, "starttls": bool, "username_env": str, "password_env": str, "from": str,
+                "ca_bundle": str, "timeout_seconds": int,
+            },
         },
         "paths": {"state": str},
         "storage": {"url": str, "lock_timeout_seconds": int},

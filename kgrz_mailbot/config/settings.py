@@ -52,6 +52,26 @@ class GraphSettings:
 
 
 @dataclass(frozen=True)
+class AlertRelaySettings:
+    """``[mail.alert_relay]``: an SMTP relay for the admins' alerts only, used when the mailbox itself cannot send
+    them (an expired password, a revoked permission). ``sender`` is the TOML key ``from``: the envelope sender."""
+
+    host: str
+    port: int = 25
+    starttls: bool = True  # STARTTLS required and the certificate verified; false only for a relay on this host
+    username_env: str | None = None  # AUTH after STARTTLS, when the relay wants it; secrets only by env var name
+    password_env: str | None = None
+    sender: str | None = None  # MAIL FROM; default [mail] address
+    ca_bundle: Path | None = None  # the internal CA of the relay's certificate (PEM), else the system's CAs
+    timeout_seconds: int = 30
+
+    @property
+    def where(self) -> str:
+        """``host:port`` as journal lines and mails name the relay."""
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
 class MailSettings:
     transport: str
     address: str
@@ -63,6 +83,7 @@ class MailSettings:
     poll_batch_mb: int = 64  # raw mail (MiB) held in memory at once while polling: fetched, stored, interpreted
     answers_per_hour: int = 10  # answers of any kind to one sender per hour; the excess is held (inbox/limits.py)
     admin_to: tuple[str, ...] = ()  # who hears by mail when something needs a person (alerts/)
+    alert_relay: AlertRelaySettings | None = None  # their second way when the transport itself is broken
 
     @property
     def domain(self) -> str:

@@ -98,9 +98,11 @@ def _scratch_config(config: Config, scratch: Path) -> Config:
     """The configuration with its state in ``scratch``, the embedded Maildir, one session and two projects."""
     committee = config.committees[0]
     active = [p for p in config.projects if p.active][:2] or list(config.projects[:2])
+    # A configured alert relay stays in the texts, but points nowhere: the rehearsal never sends a real mail.
+    relay = config.mail.alert_relay and dataclasses.replace(config.mail.alert_relay, host="relay.invalid")
     mail = dataclasses.replace(config.mail, transport="maildir", maildir_path=scratch / "mail",
                                admin_to=config.mail.admin_to or ("it-betrieb@example.invalid",),
-                               maildir_authserv_id=None)
+                               maildir_authserv_id=None, alert_relay=relay)
     return dataclasses.replace(
         config, storage_url=f"sqlite:///{scratch / 'probe.sqlite3'}", mail=mail, state_dir=scratch,
         report=dataclasses.replace(config.report, output=scratch / "reports"), committees=(committee,),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kgrz_mailbot.config.relay_section import relay_problems
 from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.transports.errors import TransportError
 from kgrz_mailbot.transports.ews.problems import WARNING, exchange_problems
@@ -55,8 +56,8 @@ def problems(config: Config, environ: Mapping[str, str]) -> list[str]:
     if config.mail.transport == "graph":
         from kgrz_mailbot.transports.graph.problems import graph_problems  # noqa: PLC0415 - Graph stack when needed
 
-        return graph_problems(config, environ)
-    problems = exchange_problems(config, environ)
+        return graph_problems(config, environ) + relay_problems(config, environ)
+    problems = exchange_problems(config, environ) + relay_problems(config, environ)
     if config.mail.transport == "maildir" and (warning := trust_warning(config.mail.maildir_authserv_id)):
         problems.append(WARNING + warning)
     return problems
