@@ -24,8 +24,10 @@ Add = Callable[[str, str], None]  # (where, German message)
 
 
 def alert_relay(resolve: Callable[[str], Path], data: dict[str, Any], add: Add) -> AlertRelaySettings:
-    """The typed settings; every value that cannot work is reported through ``add``."""
-    host = str(data.get("host", "")).strip()
+    """The typed settings; every value that cannot work is reported through ``add`` (a missing key or a wrong
+    type is ``load``'s to report: the default stands in, so the other keys are still checked)."""
+    data = {key: value for key, value in data.items() if _typed(key, value)}
+    host = str(data.get("host", "localhost")).strip()
     if "://" in host or (":" in host and not _is_ip(host)):
         add(f"{WHERE} host", f"„{host}“: bitte nur den Rechnernamen angeben, ohne „smtp://“ und ohne Port "
             "(der Port steht in port), z. B. host = \"mail.koblenz.example\".")
@@ -106,3 +108,9 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def _typed(key: str, value: Any) -> bool:
+    if key in ("port", "timeout_seconds"):
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, bool) if key == "starttls" else isinstance(value, str)

@@ -85,7 +85,7 @@ def running_relay(tls_dir: Path | None = None, login: tuple[str, str] | None = N
     if login is not None:
         def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
             ok = isinstance(data, LoginPassword) and (data.login.decode(), data.password.decode()) == login
-            return AuthResult(success=ok)
+            return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535 itself
 
         options |= {"authenticator": check, "auth_required": True, "auth_require_tls": tls_dir is not None}
     port = free_port()

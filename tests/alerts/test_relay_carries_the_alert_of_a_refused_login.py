@@ -9,32 +9,16 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from exchangelib.protocol import close_connections
 
-from kgrz_mailbot.app import build_app
-from kgrz_mailbot.cli.main import main
-from kgrz_mailbot.clock import FixedClock
-from kgrz_mailbot.config.load import load_config
-from kgrz_mailbot.storage.tables import OutboundMailRow
-from tests.ews.server import EwsTestServer, running
-from tests.support import at
+from tests.ews.server import EwsTestServer
 
 from .smtpd import Received, SmtpRelay, running_relay, use_relay
+from .steps import ADMIN, alert_rows, tick
 
-ADMIN = "it-betrieb@koblenz.example"
-EWS_ENV = {"KGRZ_EWS_USERNAME": "KGRZ\\svc-mailbot", "KGRZ_EWS_PASSWORD": "geheim"}
 RELAY_LOGIN = ("svc-mailbot-relay", "relay-geheim")
 MAILBOX = "Das Postfach des Bots kann nicht geöffnet werden"
 OVERDUE = "Statusabfragen überfällig und nicht versandt"
 SUBJECT = f"[KGRZ Projektstatus] Handlungsbedarf: {MAILBOX}"
-
-
-@pytest.fixture
-def ews() -> Iterator[EwsTestServer]:
-    with running() as server:
-        yield server
-    close_connections()
 
 
 @pytest.fixture
@@ -44,39 +28,15 @@ def relay(tmp_path: Path) -> Iterator[SmtpRelay]:
         yield server
 
 
-def on_exchange(config_dir: Path, server: EwsTestServer, monkeypatch: pytest.MonkeyPatch) -> Path:
-    settings = config_dir / "settings.toml"
-    text = settings.read_text(encoding="utf-8").replace('transport = "maildir"', 'transport = "exchange"')
-    text += (f'\n[mail.exchange]\nendpoint = "{server.url}"\nauth = "basic"\nversion = "2019"\n'
-             'username_env = "KGRZ_EWS_USERNAME"\npassword_env = "KGRZ_EWS_PASSWORD"\nmax_wait_seconds = 2\n')
-    settings.write_text(text.replace("projektstatus@koblenz.example", server.address), encoding="utf-8")
-    for name, value in EWS_ENV.items():
-        monkeypatch.setenv(name, value)
-    return config_dir
-
-
-def tick(config_dir: Path, when: str) -> int:
-    return main(["tick", "--config", str(config_dir), "--now", when])
-
-
 def about(relay: SmtpRelay, title: str) -> list[Received]:
     """The mails the relay took about one problem, in order."""
     return [m for m in relay.received if " ".join(str(m.message["Subject"]).split()).endswith(title)]
 
 
-def alert_rows(config_dir: Path) -> list[OutboundMailRow]:
-    app = build_app(load_config(config_dir), clock=FixedClock(at("2018-08-29T08:00")))
-    with app.store.read() as db:
-        rows = list(db.exec(sa.select(OutboundMailRow).where(OutboundMailRow.kind.startswith("alert"))  # type: ignore[attr-defined]
-                            .order_by(OutboundMailRow.id)).scalars().all())
-    app.close()
-    return rows
-
-
 def test_the_admins_hear_of_an_expired_password_through_the_relay_once_a_day_and_when_it_is_renewed(
-        config_dir: Path, ews: EwsTestServer, relay: SmtpRelay, monkeypatch: pytest.MonkeyPatch,
+        on_exchange: Path, ews: EwsTestServer, relay: SmtpRelay, monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]) -> None:
-    on_exchange(config_dir, ews, monkeypatch)
+    config_dir = on_exchange
     use_relay(config_dir, relay, login=RELAY_LOGIN)
     monkeypatch.setenv("KGRZ_RELAY_USERNAME", RELAY_LOGIN[0])
     monkeypatch.setenv("KGRZ_RELAY_PASSWORD", RELAY_LOGIN[1])
