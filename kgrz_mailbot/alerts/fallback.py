@@ -22,7 +22,11 @@ if TYPE_CHECKING:
     from kgrz_mailbot.app import App
 
 log = logging.getLogger("kgrz_mailbot.alerts")
+
+
 class Stuck(NamedTuple):
+    """An alert or resolution mail the mailbox did not take, with what the relay needs of it."""
+
     id: int
     key: str
     subject: str
