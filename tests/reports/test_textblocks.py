@@ -1,6 +1,8 @@
 """Stored reply text (C4) becomes paragraphs and bullet lists for every renderer."""
 
-from kgrz_mailbot.domain.textblocks import BulletList, Paragraph, clean_text, parse_blocks, plain_text
+import unicodedata
+
+from kgrz_mailbot.domain.textblocks import BulletList, Paragraph, clean_text, parse_blocks, plain_text, visible
 
 
 def test_a_blank_line_separates_paragraphs_and_single_line_breaks_stay_inside_one():
@@ -72,3 +74,14 @@ def test_blocks_say_what_kind_they_are_for_templates():
 
 def test_two_lists_separated_by_a_blank_line_stay_two_lists():
     assert parse_blocks("- A\n\n- B") == (BulletList(("A",)), BulletList(("B",)))
+
+
+def test_visible_removes_exactly_the_format_characters_this_python_knows() -> None:
+    """The one regex class of ``visible`` against unicodedata, for every code point: nothing visible is lost,
+    no invisible formatting character stays (a newer Unicode may only add code points still unassigned here)."""
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    kept = set(visible(everything))
+    removed = set(everything) - kept
+    assert {c for c in removed if unicodedata.category(c) not in ("Cf", "Cn")} == set()
+    assert {c for c in kept if unicodedata.category(c) == "Cf"} == set()
+    assert visible("Mehrkosten: \u202e0001\u202c Euro, Post\u00adfächer\u200b") == "Mehrkosten: 0001 Euro, Postfächer"
