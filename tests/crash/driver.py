@@ -25,6 +25,19 @@ def say(line: str) -> None:
     os.write(sys.stdout.fileno(), f"{line}\n".encode())
 
 
+def _settle_killed_sends(app: App, world: World) -> None:
+    """On Exchange, mails a killed run had claimed stay claimed until their lease ends (Exchange may still be
+    storing them); the scenario's next replies answer those very requests, so wait the lease out and tick once,
+    as a restarted service simply ticks again later."""
+    if world.transport != "exchange":
+        return
+    with app.store.read() as db:
+        held = db.execute(sa.text("SELECT COUNT(*) FROM outbound_mail WHERE state = 'sending'")).scalar()
+    if held:
+        time.sleep(LEASE_SECONDS + 0.5)
+        tick(app)
+
+
 def run(world: World) -> None:
     if world.transport == "exchange":
         os.environ.update(ENV)
@@ -54,15 +67,3 @@ def run(world: World) -> None:
 if __name__ == "__main__":
     run(world_at(Path(sys.argv[1])))
 
-
-def _settle_killed_sends(app: App, world: World) -> None:
-    """On Exchange, mails a killed run had claimed stay claimed until their lease ends (Exchange may still be
-    storing them); the scenario's next replies answer those very requests, so wait the lease out and tick once,
-    as a restarted service simply ticks again later."""
-    if world.transport != "exchange":
-        return
-    with app.store.read() as db:
-        held = db.execute(sa.text("SELECT COUNT(*) FROM outbound_mail WHERE state = 'sending'")).scalar()
-    if held:
-        time.sleep(LEASE_SECONDS + 0.5)
-        tick(app)
