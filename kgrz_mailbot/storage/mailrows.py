@@ -10,6 +10,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
 from kgrz_mailbot.storage.db import insert_ignore
+from kgrz_mailbot.storage.readmodel import NotTaken
 from kgrz_mailbot.storage.tables import InboundMailRow, OutboundMailRow
 
 #: ``(message_id, transport reference, server Message-ID)`` a transport records before sending (see sentids)
@@ -169,16 +170,6 @@ def absences(db: DbSession, addresses: list[str], since: datetime) -> dict[str, 
         ).order_by(InboundMailRow.received_at, InboundMailRow.id)
     ).all()
     return {address: written or arrived for address, written, arrived in rows if address}
-
-
-@dataclass(frozen=True)
-class NotTaken:
-    """A mail matched to a request but not taken from its sender (``inbox/unheard.py``)."""
-
-    status_request_id: int
-    sender: str | None
-    written: datetime  # its Date:, else when it arrived
-    reason: str
 
 
 def not_taken(db: DbSession, request_ids: list[int]) -> list[NotTaken]:
