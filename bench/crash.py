@@ -2,7 +2,7 @@
 
 Usage: python bench/crash.py [--kills 1000] [--seed 1] [--lanes 2] [--transport maildir|exchange] [--keep]
 
-``--transport exchange`` runs every world on an EWS test server of its own (sends leased for one second).
+``--transport exchange`` runs every world on an EWS test server of its own (sends leased for three seconds).
 Exit status 1 when any invariant was violated.
 """
 

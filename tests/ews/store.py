@@ -34,6 +34,16 @@ class Folder:
     changekey: str = "CK0"
 
 
+def unfolded(value: object) -> str:
+    """A header value as Exchange's MIME conversion stores it: unfolded (RFC 5322 §2.2.3) and without the
+    whitespace around it. A ``Message-ID`` folded before its ``<`` (Python's email package does that to an id of
+    67 to 77 characters; Outlook and Exchange Online fold theirs too) is the bare ``<…>`` in InternetMessageId:
+    Python 3.11's parser keeps the fold's leading blank in the value (CPython gh-124452), which Exchange never
+    does, and FindItem by InternetMessageId would then miss the mail.
+    """
+    return str(value).replace("\r\n", "").replace("\n", "").strip(" \t")
+
+
 @dataclass
 class Item:
     id: str
@@ -55,7 +65,7 @@ class Item:
     @property
     def headers(self) -> list[tuple[str, str]]:
         msg = BytesHeaderParser(policy=compat32).parsebytes(self.mime)
-        return [(k, str(v).replace("\r\n", "").replace("\n", "")) for k, v in msg.items()]
+        return [(k, unfolded(v)) for k, v in msg.items()]
 
     def header(self, name: str) -> str | None:
         for key, value in self.headers:
@@ -183,4 +193,5 @@ class MailStore:
     def record_sent(self, mime: bytes, recipients: list[str]) -> None:
         msg = BytesHeaderParser(policy=compat32).parsebytes(mime)
         with self.lock:
-            self.sent.append(SentMail(mime, tuple(recipients), msg.get("Message-ID")))
+            mid = msg.get("Message-ID")
+            self.sent.append(SentMail(mime, tuple(recipients), None if mid is None else unfolded(mid)))

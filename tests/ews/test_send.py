@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from email import message_from_bytes
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from kgrz_mailbot.mail.compose import Envelope, compose
 from kgrz_mailbot.transports.ews.transport import ExchangeMailbox
 
 from .server import EwsTestServer
@@ -67,3 +70,19 @@ def test_send_many_one_createitem_per_hundred(ews_server: EwsTestServer, mailbox
     assert [n for op, n in ews_server.calls if op == "CreateItem"] == [100, 50]
     assert [s.message_id for s in ews_server.store.sent] == [mid for _, mid, _ in batch]
     assert mailbox.was_sent(batch[149][1]) is True
+
+
+def test_a_mail_whose_message_id_header_is_folded_is_found_in_sent_items(
+    ews_server: EwsTestServer, mailbox: ExchangeMailbox
+) -> None:
+    # A confirmation's id is 70 characters: the email package folds it onto a line of its own, as it may
+    # (RFC 5322 §2.2.3); Exchange stores the id itself, so the outbox's recovery must find the mail by it.
+    mid = "<kgrz.inbound-7-confirmation.5bac8b12640bd025@mailbot.kgrz-koblenz.de>"
+    envelope = Envelope("KGRZ Statusbot", "statusbot@kgrz-koblenz.de", [("Sabine Krämer", "lead@kgrz-koblenz.de")],
+                        "Eingang bestätigt: Statusmeldung eCollaboration", mid,
+                        datetime(2018, 8, 31, 12, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+    raw = compose(envelope, "Guten Tag Frau Krämer,\n\nIhre Statusmeldung ist eingegangen.\n")
+    assert f"Message-ID:\r\n {mid}\r\n".encode() in raw
+    mailbox.send(raw, message_id=mid, recipients=["lead@kgrz-koblenz.de"])
+    assert mailbox.was_sent(mid) is True
+    assert ews_server.store.sent[0].message_id == mid
