@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kgrz_mailbot.storage import drafts, requests
-from kgrz_mailbot.storage.council import CANCELLED  # "cancelled": its council cancelled it (the third reason)
+from kgrz_mailbot.storage.closure import CANCELLED, closure  # "cancelled": its council cancelled it (third reason)
 from kgrz_mailbot.storage.requests import RequestRef
 
 if TYPE_CHECKING:
@@ -24,9 +23,10 @@ def closed_reason(app: App, db: DbSession, ref: RequestRef) -> str | None:
     Without this, a reply to a past request would be confirmed and the next Vorlage would quote it as that
     session's report: the record of a session that took place, or whose draft was approved, is history.
     """
-    if CANCELLED in requests.done_actions(db, ref.session_id):  # cleared again when the meeting is set again
+    marks = closure(db, ref.session_id)  # both marks in one query, kept while this transaction writes neither
+    if marks.cancelled:  # cleared again when the meeting is set again
         return CANCELLED
-    if drafts.is_approved(db, ref.session_id):
+    if marks.approved:
         return APPROVED
     if app.clock.now().astimezone(app.zone).date() > ref.session_date:
         return OVER

@@ -113,6 +113,7 @@ def interpret(app: App, inbound_ids: list[int]) -> list[str]:
                     outcomes.append(_apply(app, db, inbound_id, understood[inbound_id]))
             except Exception as exc:  # a bug must cost one mail, not the poll
                 log.exception("Mail #%s: Verarbeitung fehlgeschlagen", inbound_id)
+                db.info.clear()  # what the transaction remembers (storage caches) may stem from the rolled-back mail
                 outcomes.append(_failed_attempt(db, inbound_id, f"{type(exc).__name__}: {exc}"[:2000]))
         crashpoint("inside-interpret")
     return outcomes

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session as DbSession
 from sqlmodel import select
 
+from kgrz_mailbot.storage import closure
 from kgrz_mailbot.storage.requests import note_move
 from kgrz_mailbot.storage.tables import (
     CommitteeRow,
@@ -24,7 +25,7 @@ from kgrz_mailbot.storage.tables import (
 log = logging.getLogger("kgrz_mailbot.storage")
 
 #: the session_action row that marks a session cancelled by its council: tick does nothing more for it
-CANCELLED = "cancelled"
+CANCELLED = closure.CANCELLED
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def mark_cancelled(db: DbSession, session_id: int, now: datetime, note: str) -> 
     if db.exec(select(SessionActionRow.id).where(SessionActionRow.session_id == session_id,
                                                  SessionActionRow.action == CANCELLED)).first() is None:
         db.add(SessionActionRow(**values))
+        closure.forget(db)
 
 
 def reinstate(db: DbSession, committee: str, day: date) -> bool:
@@ -103,4 +105,5 @@ def reinstate(db: DbSession, committee: str, day: date) -> bool:
         return False
     deleted = db.execute(sa.delete(SessionActionRow).where(SessionActionRow.session_id == row.id,
                                                            SessionActionRow.action == CANCELLED))
+    closure.forget(db)
     return bool(deleted.rowcount)

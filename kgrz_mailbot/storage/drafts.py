@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
+from kgrz_mailbot.storage import closure
 from kgrz_mailbot.storage.tables import DraftRow
 
 
@@ -88,6 +89,7 @@ def approve_draft(db: DbSession, draft_id: int, by: str, now: datetime) -> bool:
         .where(col(DraftRow.id) == draft_id, col(DraftRow.approved_at).is_(None))
         .values(approved_at=now, approved_by=by)
     )
+    closure.forget(db)  # the session's record is closed from now on, also for the rest of this poll chunk
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 

@@ -307,11 +307,20 @@ _REQUEST_SENT = sa.select(OutboundMailRow.sent_at, OutboundMailRow.created_at).w
 
 
 def request_sent_at(db: DbSession, status_request_id: int) -> datetime | None:
-    """When the request mail itself went out (queued, if not yet sent); only the two instants are read."""
+    """When the request mail itself went out (queued, if not yet sent); only the two instants are read.
+
+    Every reply to a request asks this, so a sending time is kept for the transaction: it never changes once
+    set (nothing resets ``sent_at``); a queued request's creation time is not kept, as it may be sent meanwhile.
+    """
+    cache: dict[int, datetime] = db.info.setdefault("request_sent_at", {})
+    if status_request_id in cache:
+        return cache[status_request_id]
     row = db.connection().execute(_REQUEST_SENT, {"request": status_request_id}).first()
     if row is None:
         return None
     sent_at, created_at = row
+    if sent_at is not None:
+        cache[status_request_id] = sent_at
     return sent_at or created_at  # type: ignore[no-any-return]
 
 

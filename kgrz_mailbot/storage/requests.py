@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from kgrz_mailbot.domain.drafting import Answer
 from kgrz_mailbot.domain.model import Ampel, StatusFields
+from kgrz_mailbot.storage import closure
 from kgrz_mailbot.storage.db import insert_ignore
 from kgrz_mailbot.storage.tables import (
     CommitteeRow,
@@ -113,6 +114,7 @@ def moved_from(db: DbSession, sid: int) -> list[date]:
 
 def mark_action(db: DbSession, sid: int, action: str, now: datetime, note: str = "") -> None:
     insert_ignore(db, SessionActionRow, {"session_id": sid, "action": action, "done_at": now, "note": note})
+    closure.forget(db)  # the action may be a cancellation
 
 
 def add_update(db: DbSession, request_id: int, inbound_id: int, sender: str, sent_at: datetime,
