@@ -147,6 +147,20 @@ def test_a_reply_after_approval_is_not_taken_and_the_approved_version_stays(sept
     assert [(v.version, v.approved_at is not None) for v in versions] == [(1, True)]
 
 
+def test_a_freigabe_closes_the_session_for_the_replies_after_it_in_the_same_poll(
+        september: App, clock: FixedClock) -> None:
+    """The poll remembers per transaction whether a session is closed: the approval must reach the next mail."""
+    compile_draft(september, SEPTEMBER, send=True)
+    clock.set(at("2018-09-12T08:30"))
+    answer_request(september, KRAEMER, "Ampel: gelb\nStand: Noch vor der Freigabe.", "2018-09-12T08:05")
+    deliver(september, outlook_reply(draft_mails(september)[-1].as_bytes(), WERKLEITUNG, "Werkleitung", "FREIGABE",
+                                     at("2018-09-12T08:15")))  # fmt: skip
+    answer_request(september, SCHULZ, "Ampel: gelb\nStand: Nach der Freigabe.", "2018-09-12T08:20")
+    assert process_inbox(september).outcomes == {"accepted": 1, "approved": 1, "late": 1}
+    [notice] = sent_to(september, SCHULZ[0], kind="Nicht übernommen")
+    assert "bereits von der Werkleitung freigegeben" in body(notice)
+
+
 def test_a_change_after_approval_makes_a_new_version_that_says_the_approved_one_is_superseded(
     september: App, clock: FixedClock, config_dir: Path
 ) -> None:
