@@ -24,14 +24,26 @@ class CachedHeaderRegistry(HeaderRegistry):
 
 
 class _MemoPolicy(EmailPolicy):
-    """Folding a header is a pure function of its name and value; the bot folds the same From, Subject and
-    Auto-Submitted lines thousands of times per poll."""
+    """Parsing and folding a header are pure functions of its name and value; the bot sets and folds the same
+    From, To, Subject, Content-Type and Auto-Submitted lines thousands of times per poll."""
+
+    def header_store_parse(self, name: str, value: Any) -> tuple[str, Any]:
+        # A header object is immutable (a str with its parse tree; changing a header replaces it), so one
+        # parsed object may stand in every message that sets the same value. Errors are never cached.
+        if type(value) is str and len(value) <= _MEMO_MAX_CHARS:
+            return _store_cached(self, name, value)
+        return super().header_store_parse(name, value)
 
     def fold_binary(self, name: str, value: Any) -> bytes:
         text = str(value)
         if len(text) > _MEMO_MAX_CHARS:
             return super().fold_binary(name, value)
         return _fold(self, name, text, value)
+
+
+@lru_cache(maxsize=4096)
+def _store_cached(policy_: _MemoPolicy, name: str, value: str) -> tuple[str, Any]:
+    return EmailPolicy.header_store_parse(policy_, name, value)  # type: ignore[no-any-return]
 
 
 @lru_cache(maxsize=4096)
