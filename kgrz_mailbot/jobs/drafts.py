@@ -14,7 +14,6 @@ from kgrz_mailbot.crashpoints import crashpoint
 from kgrz_mailbot.domain.changes import EarlierVersion, VersionChanges, content_key, version_changes
 from kgrz_mailbot.domain.drafting import DEFAULT_UNTERRICHTUNG, Draft, Organisation, assemble_draft, draft_contract
 from kgrz_mailbot.domain.model import Session
-from kgrz_mailbot.inbox.matching import today
 from kgrz_mailbot.mail.compose import Attachment
 from kgrz_mailbot.outbox import letters, relay
 from kgrz_mailbot.reports.files import DraftFiles, write_draft_files
@@ -100,7 +99,8 @@ def _candidate(app: App, db: DbSession, session: Session, sid: int) -> tuple[Dra
         return assemble_draft(organisation(app), committee, session.date, day, version, app.config.projects,
                               answers, previous)  # fmt: skip
 
-    candidate = assemble((latest.version if latest else 0) + 1, today(app))
+    # today in the organisation's zone (not inbox.matching.today: compile needs nothing else of the inbox)
+    candidate = assemble((latest.version if latest else 0) + 1, app.clock.now().astimezone(app.zone).date())
     digest = content_hash(draft_contract(candidate))
     if latest is not None and latest.content_hash == digest:
         # unchanged: the latest version again, with the date it was made on
