@@ -9,6 +9,8 @@ from functools import lru_cache
 from typing import Any
 
 _MEMO_MAX_CHARS = 512  # only short values are remembered, so the caches stay small whatever arrives
+# headers that differ on every mail: a parse tree kept for them would only fill memory (about 13 MB per poll)
+_PER_MAIL = frozenset({"message-id", "in-reply-to", "references", "date"})
 
 
 class CachedHeaderRegistry(HeaderRegistry):
@@ -30,7 +32,7 @@ class _MemoPolicy(EmailPolicy):
     def header_store_parse(self, name: str, value: Any) -> tuple[str, Any]:
         # A header object is immutable (a str with its parse tree; changing a header replaces it), so one
         # parsed object may stand in every message that sets the same value. Errors are never cached.
-        if type(value) is str and len(value) <= _MEMO_MAX_CHARS:
+        if type(value) is str and len(value) <= _MEMO_MAX_CHARS and name.lower() not in _PER_MAIL:
             return _store_cached(self, name, value)
         return super().header_store_parse(name, value)
 
