@@ -33,7 +33,8 @@ def closure(db: DbSession, sid: int) -> Closure:
     """
     cache: dict[int, Closure] = db.info.setdefault(_KEY, {})
     if sid not in cache:
-        cancelled, approved = db.connection().execute(_QUERY, {"sid": sid}).one()
+        # through the ORM session, not its connection: a cancellation added but not yet flushed must count
+        cancelled, approved = db.exec(_QUERY, params={"sid": sid}).one()
         cache[sid] = Closure(bool(cancelled), bool(approved))
     return cache[sid]
 
