@@ -72,7 +72,8 @@ class Fetcher:
                 retry_after = _seconds(response.headers.get("Retry-After"))
             wait = backoff.next_wait(retry_after)
             if wait is None:
-                raise SourceError(f"{url}: {problem}, auch nach {backoff.attempts} Versuchen. "
+                tries = f"{backoff.attempts} Versuch" + ("en" if backoff.attempts != 1 else "")
+                raise SourceError(f"{url}: {problem}, auch nach {tries}. "
                                   "Der Abgleich wird beim nächsten Lauf wiederholt.")
             log.warning("Ratsinformationssystem %s: %s; neuer Versuch in %.1f s", url, problem, wait)
             self.sleep(wait)

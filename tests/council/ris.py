@@ -39,6 +39,7 @@ class World:
     fail_once: set[str] = field(default_factory=set)
     requests: list[str] = field(default_factory=list)  # path and raw query of every request
     down: bool = False  # every request answers 503, as a server in maintenance
+    retry_after: str | None = None  # sent with the 503 while down (e.g. "3600": back in an hour)
 
     def add(self, number: int, name: str, start: str, modified: datetime, **kw: Any) -> Meeting:
         self.meetings[number] = Meeting(number, name, start, modified, **kw)
@@ -83,7 +84,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.world.requests.append(self.path)
         route = path.removeprefix("/bi/oparl/1.1")
         if self.world.down:
-            return self._send(503, b"<html><body>Wartungsarbeiten</body></html>", "text/html")
+            return self._send(503, b"<html><body>Wartungsarbeiten</body></html>", "text/html",
+                              retry_after=self.world.retry_after)
         if route in self.world.fail_once:
             self.world.fail_once.discard(route)
             return self._send(500, b"<html><body>Interner Serverfehler</body></html>", "text/html")
@@ -104,9 +106,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(*data)
         self._send(200, json.dumps(data).encode(), "application/json")
 
-    def _send(self, status: int, body: bytes, kind: str) -> None:
+    def _send(self, status: int, body: bytes, kind: str, retry_after: str | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", f"{kind}; charset=utf-8")
+        if retry_after is not None:
+            self.send_header("Retry-After", retry_after)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)

@@ -67,7 +67,7 @@ def test_a_source_that_cannot_be_read_day_after_day_reaches_the_admins(
     sync: Sync, synced_config: Path, world: World, capsys: pytest.CaptureFixture[str]
 ) -> None:
     sync("2027-02-01T06:00")
-    world.down = True
+    world.down, world.retry_after = True, "3600"  # back in an hour: beyond a sync's budget, so no minutes of back-off
     assert sync("2027-02-02T06:00")[0] == 1
     assert cli(capsys, synced_config, "tick", "--now", "2027-02-02T08:00")[0] == 0
     assert sent(synced_config, "[KGRZ Projektstatus] Handlungsbedarf", ADMIN) == []  # one bad day is no news

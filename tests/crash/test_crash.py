@@ -12,11 +12,11 @@ from tests.crash import invariants
 from tests.crash.harness import Zygote, campaign
 from tests.crash.scenario import World
 
-KILLS = 60  # CI; bench/crash.py runs 1 000
+KILLS = 40  # CI (the named crash points cover every window deterministically); bench/crash.py runs 1 000
 EXCHANGE_KILLS = 8  # CI; bench/crash.py --transport exchange runs more
 
 
-def test_sixty_kills_break_no_invariant(tmp_path: Path) -> None:
+def test_forty_random_kills_break_no_invariant(tmp_path: Path) -> None:
     tally = campaign(KILLS, seed=20180919, workdir=tmp_path)
     print(tally.summary())
     assert tally.violations == []
