@@ -8,7 +8,8 @@ that only read must answer within half a second).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -67,13 +68,46 @@ class App:
         """What ``plan`` and ``status`` read: on the stdlib SQLite driver when the file is current and no store is
         open yet, on the store's engine otherwise (``storage/quick.py``)."""
         if "store" not in self.__dict__:
-            from kgrz_mailbot.storage.quick import open_quick  # noqa: PLC0415
-
-            quick = open_quick(self.config)
+            quick = self._open_quick()
             if quick is not None:
                 model, self._quick = quick
                 return model
         return self.store.read_model()
+
+    @contextmanager
+    def quick_write(self) -> Iterator[ReadModel | None]:
+        """A write transaction on the stdlib SQLite driver (``storage/draftdata.py`` runs on it) when the file is
+        current and no store is open yet, for ``compile`` without sending; None: the Store must do the work."""
+        quick = None if "store" in self.__dict__ else self._open_quick(write=True)
+        if quick is None:
+            yield None
+            return
+        from kgrz_mailbot.storage.quick import quick_transaction, sqlite_path  # noqa: PLC0415
+
+        model, connection = quick
+        try:
+            path = sqlite_path(self.config.storage_url)
+            assert path is not None
+            with quick_transaction(connection, path):
+                yield model
+        finally:
+            connection.close()
+
+    def tick_lock(self, wait: float = 0.0) -> AbstractContextManager[bool]:
+        """The Store's leadership (``storage/leader.py``); on SQLite without opening the Store, for the quick path."""
+        if "store" not in self.__dict__:
+            from kgrz_mailbot.storage.leader import file_leadership, lock_file_of  # noqa: PLC0415
+            from kgrz_mailbot.storage.quick import sqlite_path  # noqa: PLC0415
+
+            path = sqlite_path(self.config.storage_url)
+            if path is not None:
+                return file_leadership(lock_file_of(path)).hold(wait)
+        return self.store.tick_lock(wait)
+
+    def _open_quick(self, write: bool = False) -> tuple[ReadModel, sqlite3.Connection] | None:
+        from kgrz_mailbot.storage.quick import open_quick  # noqa: PLC0415
+
+        return open_quick(self.config, write=write)
 
     @cached_property
     def is_closed(self) -> Callable[[date], bool]:

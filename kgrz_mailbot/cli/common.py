@@ -27,9 +27,11 @@ def load(args: argparse.Namespace, *, check_holidays: bool = True) -> Config:
     return load_config(config_dir(args.config), check_holidays=check_holidays)
 
 
-def open_app(args: argparse.Namespace, *, open_store: bool = True) -> App:
-    """The app with ``--now``; ``open_store=False`` for commands that only read (``plan``, ``status``)."""
-    config = load(args, check_holidays=open_store)
+def open_app(args: argparse.Namespace, *, open_store: bool = True, check_holidays: bool | None = None) -> App:
+    """The app with ``--now``; ``open_store=False`` for commands that only read (``plan``, ``status``);
+    ``check_holidays=False`` for commands that never ask for a working day (``compile``): importing the
+    holiday calendars is a tenth of such a command; ``check`` and the first timeline use still check the region."""
+    config = load(args, check_holidays=open_store if check_holidays is None else check_holidays)
     refuse_foreign_state(config)
     return build_app(config, clock=parse_now(getattr(args, "now", None), ZoneInfo(config.organisation.timezone)),
                      open_store=open_store)

@@ -102,7 +102,8 @@ def cmd_poll(args: argparse.Namespace) -> int:
 def cmd_compile(args: argparse.Namespace) -> int:
     from kgrz_mailbot.jobs.drafts import compile_draft  # noqa: PLC0415
 
-    app = open_app(args)
+    # without --send, a current SQLite file is compiled on the stdlib driver (jobs/drafts.py); else the Store opens
+    app = open_app(args, open_store=args.send, check_holidays=False)
     with one_at_a_time(app):
         result = compile_draft(app, app.session(args.session, args.committee), send=args.send)
     draft = result.draft

@@ -23,7 +23,7 @@ WAIT_SECONDS = 600
 @contextmanager
 def one_at_a_time(app: App) -> Iterator[None]:
     """The body runs while no service tick and no other such command runs on this database."""
-    with app.store.tick_lock() as free:
+    with app.tick_lock() as free:
         if free:
             yield
             return
@@ -32,7 +32,7 @@ def one_at_a_time(app: App) -> Iterator[None]:
         "Ein anderer Befehl arbeitet gerade mit dieser Datenbank"
     print(f"{who}; dieser Befehl wartet, bis er fertig ist (höchstens {WAIT_SECONDS // 60} Minuten).",
           file=sys.stderr, flush=True)
-    with app.store.tick_lock(wait=WAIT_SECONDS) as free:
+    with app.tick_lock(wait=WAIT_SECONDS) as free:
         if not free:
             raise MailbotError(f"{who} und ist nach {WAIT_SECONDS // 60} Minuten noch nicht fertig. Bitte später "
                                "erneut versuchen; hängt der Prozess, ihn beenden (das Protokoll des Dienstes: "

@@ -6,25 +6,19 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from kgrz_mailbot.crashpoints import crashpoint
 from kgrz_mailbot.domain.changes import EarlierVersion, VersionChanges, content_key, version_changes
 from kgrz_mailbot.domain.drafting import DEFAULT_UNTERRICHTUNG, Draft, Organisation, assemble_draft, draft_contract
 from kgrz_mailbot.domain.model import Session
-from kgrz_mailbot.mail.compose import Attachment
-from kgrz_mailbot.outbox import letters, relay
 from kgrz_mailbot.reports.files import DraftFiles, write_draft_files
-from kgrz_mailbot.reports.vorlage_html import render_text
-from kgrz_mailbot.storage import drafts, mailrows, requests
-from kgrz_mailbot.storage.store import session_id
+from kgrz_mailbot.storage import draftdata
 
 if TYPE_CHECKING:
-    from sqlmodel import Session as DbSession
-
     from kgrz_mailbot.app import App
+    from kgrz_mailbot.storage.readmodel import ReadModel
 
 log = logging.getLogger("kgrz_mailbot.drafts")
 
@@ -57,43 +51,75 @@ def compile_draft(app: App, session: Session, send: bool = False, action_key: st
     """A new version only when the content changed; sending a version twice sends nothing twice.
 
     Compiling an unchanged session rewrites the files of the latest version as they were (its date, its
-    change lines), so the files on disk always match the mail that was or will be sent.
+    change lines), so the files on disk always match the mail that was or will be sent. Without sending, on a
+    current SQLite file, the work runs on the stdlib driver (``App.quick_write``): the same SQL, one transaction.
     """
     now = app.clock.now()
+    if not send and not action_key:
+        with app.quick_write() as reader:
+            if reader is not None:
+                sid = reader.sessions()[(session.committee, session.date)]  # open_quick saw them all mirrored
+                return _compile(app, reader, session, sid, now).result
+    from kgrz_mailbot.storage import drafts, requests  # noqa: PLC0415 - SQLAlchemy's modules: the Store's path
+    from kgrz_mailbot.storage.db import reader_of  # noqa: PLC0415
+    from kgrz_mailbot.storage.store import session_id  # noqa: PLC0415
+
     with app.store.write() as db:
         sid = session_id(db, session)
-        candidate, latest, digest = _candidate(app, db, session, sid)
-        new_version = latest is None or latest.content_hash != digest
-        earlier = [_earlier(d) for d in drafts.drafts_of_session(db, sid) if d.version < candidate.version]
-        changes = version_changes(earlier, draft_contract(candidate))
-        files = write_draft_files(candidate, app.config.report.output, app.renderer, changes.lines, changes.since,
-                                  created=now if new_version or latest is None else latest.created_at)
-        crashpoint("draft-files")  # files written, version not yet committed: rewritten on the next run
-        if latest is None or new_version:
-            record = drafts.add_draft(db, sid=sid, version=candidate.version, now=now, content_hash=digest,
-                                      content_json=json.dumps(draft_contract(candidate), ensure_ascii=False),
-                                      paths=(str(files.json), str(files.html), str(files.docx)))  # fmt: skip
-        else:
-            record = latest
-        result = CompileResult(candidate, files, new_version, list(changes.lines), changes.since)
+        done = _compile(app, reader_of(db), session, sid, now)
+        result = done.result
         if send:
-            result.sent = _queue_mail(app, db, session, sid, candidate, files, changes, any(e.sent for e in earlier))
-            if record.sent_at is None:
-                drafts.mark_draft_sent(db, record.id, now)
+            # the mail's modules (composing, the outbox) only when sending: ``compile`` alone stays quick (issue 15)
+            from kgrz_mailbot.jobs.draft_mail import queue_draft_mail  # noqa: PLC0415
+
+            result.sent = queue_draft_mail(app, db, session, sid, result.draft, result.files, done.changes,
+                                           any(e.sent for e in done.earlier))  # fmt: skip
+            if done.record.sent_at is None:
+                drafts.mark_draft_sent(db, done.record.id, now)
         if action_key:
-            requests.mark_action(db, sid, action_key, now, note=f"Version {candidate.version}")
+            requests.mark_action(db, sid, action_key, now, note=f"Version {result.draft.version}")
     if send:
+        from kgrz_mailbot.outbox import relay  # noqa: PLC0415
+
         relay.flush(app)
-    log.debug("draft session=%s version=%s new=%s sent=%s", session.date, candidate.version, new_version, result.sent)
     return result
 
 
-def _candidate(app: App, db: DbSession, session: Session, sid: int) -> tuple[Draft, drafts.DraftRecord | None, str]:
+@dataclass(frozen=True)
+class _Compiled:
+    result: CompileResult
+    record: draftdata.DraftRecord
+    earlier: list[EarlierVersion]
+    changes: VersionChanges
+
+
+def _compile(app: App, reader: ReadModel, session: Session, sid: int, now: datetime) -> _Compiled:
+    """Assemble, write the files, record a new version (inside the caller's transaction, on either driver)."""
+    candidate, latest, digest = _candidate(app, reader, session, sid)
+    new_version = latest is None or latest.content_hash != digest
+    earlier = [_earlier(d) for d in draftdata.drafts_of_session(reader, sid) if d.version < candidate.version]
+    changes = version_changes(earlier, draft_contract(candidate))
+    files = write_draft_files(candidate, app.config.report.output, app.renderer, changes.lines, changes.since,
+                              created=now if new_version or latest is None else latest.created_at)
+    crashpoint("draft-files")  # files written, version not yet committed: rewritten on the next run
+    if latest is None or new_version:
+        record = draftdata.add_draft(reader, sid=sid, version=candidate.version, now=now, content_hash=digest,
+                                     content_json=json.dumps(draft_contract(candidate), ensure_ascii=False),
+                                     paths=(str(files.json), str(files.html), str(files.docx)))  # fmt: skip
+    else:
+        record = latest
+    log.debug("draft session=%s version=%s new=%s", session.date, candidate.version, new_version)
+    return _Compiled(CompileResult(candidate, files, new_version, list(changes.lines), changes.since), record,
+                     earlier, changes)  # fmt: skip
+
+
+def _candidate(app: App, reader: ReadModel, session: Session,
+               sid: int) -> tuple[Draft, draftdata.DraftRecord | None, str]:  # fmt: skip
     """The draft as the answers stand: the next version if its content differs, else the latest one again."""
     committee = app.config.committee(session.committee)
-    answers = requests.answers_of_session(db, sid)
-    previous = requests.previous_answers(db, session.committee, session.date)
-    latest = drafts.latest_draft(db, sid)
+    answers = draftdata.answers_of_session(reader, sid)
+    previous = draftdata.previous_answers(reader, session.committee, session.date)
+    latest = draftdata.latest_draft(reader, sid)
 
     def assemble(version: int, day: date) -> Draft:
         return assemble_draft(organisation(app), committee, session.date, day, version, app.config.projects,
@@ -113,36 +139,6 @@ def content_hash(contract: dict[str, object]) -> str:
     return hashlib.sha256(json.dumps(content_key(contract), sort_keys=True).encode()).hexdigest()
 
 
-def _earlier(record: drafts.DraftRecord) -> EarlierVersion:
+def _earlier(record: draftdata.DraftRecord) -> EarlierVersion:
     return EarlierVersion(record.version, record.sent_at is not None, record.approved_at is not None,
                           json.loads(record.content_json))  # fmt: skip
-
-
-def _queue_mail(app: App, db: DbSession, session: Session, sid: int, draft: Draft, files: DraftFiles,
-                changes: VersionChanges, follows_a_mail: bool) -> bool:  # fmt: skip
-    """Record the draft mail in the outbox once per version; the HTML body is the file just written."""
-    committee = app.config.committee(session.committee)
-    key = f"{session.committee}/{session.date.isoformat()}/draft/{draft.version}"
-    if mailrows.outgoing_exists(db, key):
-        return False
-    # "Nachtrag" only when the Werkleitung already has an earlier version; the version number always shows
-    label = f"Entwurf Version {draft.version}" if draft.version > 1 else "Entwurf"
-    label = f"Nachtrag: {label}" if follows_a_mail else label
-    subject = (
-        f"{label} – Unterrichtungsvorlage „Stand der Projekte“ – {letters.committee_short(committee.name)} "
-        f"{session.date:%d.%m.%Y}"
-    )
-    mail = letters.build(
-        app,
-        business_key=key,
-        kind="draft",
-        to=[("", a) for a in committee.draft_to],
-        subject=subject,
-        text=render_text(draft, app.renderer, changes.lines, changes.since),
-        html=Path(files.html).read_text(encoding="utf-8"),
-        session_id=sid,
-        expects_answer=True,
-        attachments=[Attachment(Path(files.docx).name, Path(files.docx).read_bytes())],
-    )
-    mailrows.record_outgoing(db, mail, app.clock.now())
-    return True

@@ -2,80 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
-from kgrz_mailbot.storage import closure
+from kgrz_mailbot.storage import closure, draftdata
+from kgrz_mailbot.storage.db import reader_of
+from kgrz_mailbot.storage.draftdata import DraftRecord
 from kgrz_mailbot.storage.tables import DraftRow
 
 
-@dataclass(frozen=True)
-class DraftRecord:
-    id: int
-    session_id: int
-    version: int
-    created_at: datetime
-    content_hash: str
-    content_json: str
-    paths: tuple[str, str, str]  # json, html, docx
-    sent_at: datetime | None
-    approved_at: datetime | None
-    approved_by: str | None
-
-
-def _record(row: DraftRow) -> DraftRecord:
-    assert row.id is not None
-    return DraftRecord(
-        row.id,
-        row.session_id,
-        row.version,
-        row.created_at,
-        row.content_hash,
-        row.content_json,
-        (row.json_path, row.html_path, row.docx_path),
-        row.sent_at,
-        row.approved_at,
-        row.approved_by,
-    )
-
-
 def latest_draft(db: DbSession, sid: int) -> DraftRecord | None:
-    row = db.exec(select(DraftRow).where(DraftRow.session_id == sid).order_by(col(DraftRow.version).desc())).first()
-    return _record(row) if row else None
+    return draftdata.latest_draft(reader_of(db), sid)
 
 
 def drafts_of_session(db: DbSession, sid: int) -> list[DraftRecord]:
-    rows = db.exec(select(DraftRow).where(DraftRow.session_id == sid).order_by(DraftRow.version)).all()
-    return [_record(r) for r in rows]
-
-
-def add_draft(
-    db: DbSession,
-    *,
-    sid: int,
-    version: int,
-    now: datetime,
-    content_hash: str,
-    content_json: str,
-    paths: tuple[str, str, str],
-) -> DraftRecord:
-    row = DraftRow(
-        session_id=sid,
-        version=version,
-        created_at=now,
-        content_hash=content_hash,
-        content_json=content_json,
-        json_path=paths[0],
-        html_path=paths[1],
-        docx_path=paths[2],
-    )
-    db.add(row)
-    db.flush()
-    return _record(row)
+    return draftdata.drafts_of_session(reader_of(db), sid)
 
 
 def mark_draft_sent(db: DbSession, draft_id: int, now: datetime) -> None:
@@ -100,4 +44,4 @@ def is_approved(db: DbSession, sid: int) -> bool:
 
 
 def draft_by_id(db: DbSession, draft_id: int) -> DraftRecord:
-    return _record(db.exec(select(DraftRow).where(DraftRow.id == draft_id)).one())
+    return draftdata.draft_by_id(reader_of(db), draft_id)

@@ -10,8 +10,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 TICK_LOCK = 0x4B47525A  # "KGRZ": the advisory lock key of the tick
 POLL_SECONDS = 0.2  # how often a waiting process tries again
@@ -20,7 +22,7 @@ POLL_SECONDS = 0.2  # how often a waiting process tries again
 class Leadership:
     """Re-entrant within one process: a command that holds it may call ``tick``, which asks again."""
 
-    def __init__(self, engine: sa.Engine, lock_file: Path | None) -> None:
+    def __init__(self, engine: sa.Engine | None, lock_file: Path | None) -> None:
         self.engine = engine
         self.lock_file = lock_file
         self.depth = 0
@@ -58,6 +60,9 @@ class Leadership:
 
     @contextmanager
     def _advisory(self, wait: float) -> Iterator[bool]:
+        import sqlalchemy as sa  # noqa: PLC0415 - SQLite's flock needs none of it (``compile`` stays quick)
+
+        assert self.engine is not None
         with self.engine.connect() as connection:
             query = sa.text("SELECT pg_try_advisory_lock(:key)")
             got = _until(wait, lambda: bool(connection.execute(query, {"key": TICK_LOCK}).scalar()))
@@ -68,6 +73,19 @@ class Leadership:
                 if got:
                     connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": TICK_LOCK})
                 connection.commit()
+
+
+_FILES: dict[Path, Leadership] = {}
+
+
+def file_leadership(lock_file: Path) -> Leadership:
+    """The one leadership of this process over a SQLite database's lock file: the Store and ``compile``'s quick
+    path share it, so holding it in one and asking in the other is the re-entrant yes, not a wait for oneself."""
+    return _FILES.setdefault(lock_file.resolve(), Leadership(None, lock_file))
+
+
+def lock_file_of(database: Path) -> Path:
+    return database.with_name(database.name + ".tick.lock")
 
 
 def _try_flock(fd: int) -> bool:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from kgrz_mailbot.config.settings import Config
 from kgrz_mailbot.storage.markers import places_of, read_marker
@@ -40,16 +41,24 @@ def sqlite_path(url: str) -> Path | None:
     return Path(url.removeprefix("sqlite:///"))
 
 
-def open_quick(config: Config) -> tuple[ReadModel, sqlite3.Connection] | None:
-    """The read model on the stdlib driver and its connection, or None when the Store must be opened."""
+def open_quick(config: Config, *, write: bool = False) -> tuple[ReadModel, sqlite3.Connection] | None:
+    """The read model on the stdlib driver and its connection, or None when the Store must be opened.
+
+    ``write``: the connection runs ``quick_transaction`` with the Store's SQLite settings (RELIABILITY.md §4).
+    """
     path = sqlite_path(config.storage_url)
     if path is None:
         return None
     if not path.exists():
         return None
+    timeout = config.storage_lock_timeout
     try:
-        # mode=rw: never creates a file; nothing here writes
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
+        # mode=rw: never creates a file (a lost database is the Store's to refuse)
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=timeout)
+        if write:  # as storage/db.py: our own BEGIN IMMEDIATE, durable commits, checked foreign keys
+            connection.isolation_level = None
+            for pragma in (f"busy_timeout={timeout * 1000}", "synchronous=FULL", "foreign_keys=ON"):
+                connection.execute(f"PRAGMA {pragma}")
     except sqlite3.Error:
         return None
     try:
@@ -68,14 +77,36 @@ def open_quick(config: Config) -> tuple[ReadModel, sqlite3.Connection] | None:
     return model, connection
 
 
+@contextmanager
+def quick_transaction(connection: sqlite3.Connection, path: Path) -> Iterator[None]:
+    """One write transaction as the Store's: ``BEGIN IMMEDIATE`` (one writer), committed on success."""
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.DatabaseError as exc:
+        _raise_german(exc, path)
+    try:
+        yield
+    except BaseException:
+        connection.rollback()
+        raise
+    try:
+        connection.commit()
+    except sqlite3.DatabaseError as exc:
+        _raise_german(exc, path)
+
+
 def _rows(connection: sqlite3.Connection, path: Path, sql: str, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
     """A query; a damaged page or a lock met only now becomes the same German message the Store gives."""
     try:
         return connection.execute(sql, params).fetchall()
     except sqlite3.DatabaseError as exc:
-        from kgrz_mailbot.storage.dberrors import translate  # noqa: PLC0415 - SQLAlchemy only on this error path
+        _raise_german(exc, path)
 
-        problem = translate(exc, path, 30)
-        if problem is None:
-            raise
-        raise problem from exc
+
+def _raise_german(exc: sqlite3.DatabaseError, path: Path) -> NoReturn:
+    from kgrz_mailbot.storage.dberrors import translate  # noqa: PLC0415 - SQLAlchemy only on this error path
+
+    problem = translate(exc, path, 30)
+    if problem is None:
+        raise exc
+    raise problem from exc

@@ -12,8 +12,8 @@ from sqlmodel import col, select
 
 from kgrz_mailbot.domain.drafting import Answer
 from kgrz_mailbot.domain.model import Ampel, StatusFields
-from kgrz_mailbot.storage import closure
-from kgrz_mailbot.storage.db import insert_ignore
+from kgrz_mailbot.storage import closure, draftdata
+from kgrz_mailbot.storage.db import insert_ignore, reader_of
 from kgrz_mailbot.storage.tables import (
     CommitteeRow,
     ProjectRow,
@@ -141,29 +141,6 @@ def _answer(row: StatusUpdateRow) -> Answer:
     return Answer(fields=fields, sender=row.sender, answered_at=row.sent_at)
 
 
-def _latest(db: DbSession, request_ids: list[int]) -> dict[int, Answer]:
-    """The answer in force per request: latest ``Date:``, then arrival order (C4); one row per request."""
-    if not request_ids:
-        return {}
-    ranked = (
-        select(
-            StatusUpdateRow.id,
-            sa.func.row_number()
-            .over(
-                partition_by=StatusUpdateRow.status_request_id,
-                order_by=(col(StatusUpdateRow.sent_at).desc(), col(StatusUpdateRow.inbound_mail_id).desc()),
-            )
-            .label("rank"),
-        )
-        .where(col(StatusUpdateRow.status_request_id).in_(request_ids))
-        .subquery()
-    )
-    rows = db.exec(
-        select(StatusUpdateRow).join(ranked, ranked.c.id == StatusUpdateRow.id).where(ranked.c.rank == 1)
-    ).all()
-    return {row.status_request_id: _answer(row) for row in rows}
-
-
 def answered_since(db: DbSession, sid: int, since: datetime) -> bool:
     """Whether a valid answer for the session arrived after ``since`` (a Nachtrag may be needed)."""
     query = (
@@ -175,10 +152,8 @@ def answered_since(db: DbSession, sid: int, since: datetime) -> bool:
 
 
 def answers_of_session(db: DbSession, sid: int) -> dict[str, Answer]:
-    """Project key → answer in force for one session."""
-    refs = requests_of_session(db, sid)
-    latest = _latest(db, [r.id for r in refs])
-    return {r.project_key: latest[r.id] for r in refs if r.id in latest}
+    """Project key → answer in force for one session (the SQL ``compile`` also runs without SQLAlchemy)."""
+    return draftdata.answers_of_session(reader_of(db), sid)
 
 
 _IN_FORCE = (
@@ -202,27 +177,5 @@ def previous_answers(db: DbSession, committee: str, before: date) -> dict[str, t
     """
     cache = db.info.setdefault("previous_answers", {})
     if (committee, before) not in cache:
-        cache[(committee, before)] = _previous_answers(db, committee, before)
+        cache[(committee, before)] = draftdata.previous_answers(reader_of(db), committee, before)
     return cache[(committee, before)]
-
-
-def _previous_answers(db: DbSession, committee: str, before: date) -> dict[str, tuple[date, Answer]]:
-    rows = db.exec(
-        _ref_query().where(CommitteeRow.key == committee, SessionRow.date < before).order_by(SessionRow.date)
-    ).all()
-    refs = [_ref(r) for r in rows]
-    latest = _latest(db, [r.id for r in refs])
-    result: dict[str, tuple[date, Answer]] = {}
-    for ref in refs:  # ascending by date, so later sessions overwrite earlier ones
-        answer = latest.get(ref.id)
-        if answer is None:
-            continue
-        if answer.fields.unchanged and ref.project_key in result:
-            earlier = result[ref.project_key][1].fields
-            answer = Answer(
-                fields=StatusFields(**{**answer.fields.__dict__, "stand": earlier.stand, "unchanged": False}),
-                sender=answer.sender, answered_at=answer.answered_at,
-            )
-        if answer.fields.stand:
-            result[ref.project_key] = (ref.session_date, answer)
-    return result

@@ -17,7 +17,7 @@ from kgrz_mailbot.domain.model import Session
 from kgrz_mailbot.storage.db import create_db_engine, serialise, upgrade_schema
 from kgrz_mailbot.storage.dberrors import translate
 from kgrz_mailbot.storage.dbfile import sqlite_file
-from kgrz_mailbot.storage.leader import Leadership
+from kgrz_mailbot.storage.leader import Leadership, file_leadership, lock_file_of
 from kgrz_mailbot.storage.mirror import mirror_config
 from kgrz_mailbot.storage.readmodel import ReadModel
 from kgrz_mailbot.storage.tables import (
@@ -37,7 +37,7 @@ class Store:
         self.lock_timeout = lock_timeout
         self.engine = create_db_engine(url, lock_timeout)
         path = sqlite_file(url)
-        self._leadership = Leadership(self.engine, path.with_name(path.name + ".tick.lock") if path else None)
+        self._leadership = file_leadership(lock_file_of(path)) if path else Leadership(self.engine, None)
         with self.german_errors():
             upgrade_schema(self.engine)
 
