@@ -29,8 +29,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 CODE = Path(os.environ.get("KGRZ_BENCH_CODE") or REPO).resolve()
+# the code measured also prepares (and, for --sql/--profile, runs in this process): first on the path
+sys.path[:0] = [str(CODE)] if CODE == REPO else [str(CODE), str(REPO)]
 
 PARSER_ONLY = r"""
 import sys
@@ -120,7 +121,6 @@ def in_process(n: int, mode: str) -> None:
     root = Path(tempfile.mkdtemp(prefix="kgrz-bench-poll-"))
     try:
         config = prepare(root, n)
-        sys.path.insert(0, str(CODE))
         from kgrz_mailbot.app import build_app
         from kgrz_mailbot.clock import FixedClock
         from kgrz_mailbot.config.load import load_config

@@ -29,7 +29,9 @@ def _in_force(where: str, order: str = "") -> str:
             f") u WHERE u.place = 1{order}")  # fmt: skip
 
 
-def _answer(row: Sequence[Any]) -> Answer:
+def answer_of_row(row: Sequence[Any]) -> Answer:
+    """An answer from its columns: sender, sent_at, ampel, fortschritt, stand, weiteres_vorgehen, meilenstein,
+    budget, hinweis, unchanged."""
     sender, sent_at, ampel, fortschritt, stand, weiter, meilenstein, budget, hinweis, unchanged = row
     fields = StatusFields(stand=stand, ampel=Ampel(ampel) if ampel else None, fortschritt=fortschritt,
                           weiteres_vorgehen=weiter, meilenstein=meilenstein, budget=budget, hinweis=hinweis,
@@ -39,7 +41,7 @@ def _answer(row: Sequence[Any]) -> Answer:
 
 def answers_of_session(reader: ReadModel, sid: int) -> dict[str, Answer]:
     """Project key → answer in force for one session."""
-    return {row[1]: _answer(row[2:]) for row in reader.rows(_in_force("s.id = :sid"), sid=sid)}
+    return {row[1]: answer_of_row(row[2:]) for row in reader.rows(_in_force("s.id = :sid"), sid=sid)}
 
 
 def previous_answers(reader: ReadModel, committee: str, before: date) -> dict[str, tuple[date, Answer]]:
@@ -52,7 +54,7 @@ def previous_answers(reader: ReadModel, committee: str, before: date) -> dict[st
                        committee=committee, before=before)  # fmt: skip
     result: dict[str, tuple[date, Answer]] = {}
     for row in rows:  # ascending by date, so later sessions overwrite earlier ones
-        key, answer = row[1], _answer(row[2:])
+        key, answer = row[1], answer_of_row(row[2:])
         if answer.fields.unchanged and key in result:
             earlier = result[key][1].fields
             answer = Answer(fields=StatusFields(**{**answer.fields.__dict__, "stand": earlier.stand,

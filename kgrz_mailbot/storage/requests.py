@@ -11,7 +11,7 @@ from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
 from kgrz_mailbot.domain.drafting import Answer
-from kgrz_mailbot.domain.model import Ampel, StatusFields
+from kgrz_mailbot.domain.model import StatusFields
 from kgrz_mailbot.storage import closure, draftdata
 from kgrz_mailbot.storage.db import insert_ignore, reader_of
 from kgrz_mailbot.storage.tables import (
@@ -132,15 +132,6 @@ def add_update(db: DbSession, request_id: int, inbound_id: int, sender: str, sen
     ))
 
 
-def _answer(row: StatusUpdateRow) -> Answer:
-    fields = StatusFields(
-        stand=row.stand, ampel=Ampel(row.ampel) if row.ampel else None, fortschritt=row.fortschritt,
-        weiteres_vorgehen=row.weiteres_vorgehen, meilenstein=row.meilenstein, budget=row.budget,
-        hinweis=row.hinweis, unchanged=row.unchanged,
-    )
-    return Answer(fields=fields, sender=row.sender, answered_at=row.sent_at)
-
-
 def answered_since(db: DbSession, sid: int, since: datetime) -> bool:
     """Whether a valid answer for the session arrived after ``since`` (a Nachtrag may be needed)."""
     query = (
@@ -156,8 +147,11 @@ def answers_of_session(db: DbSession, sid: int) -> dict[str, Answer]:
     return draftdata.answers_of_session(reader_of(db), sid)
 
 
+# Columns, not the ORM entity: this runs for every reply a poll takes (issue 15, item 6).
 _IN_FORCE = (
-    select(StatusUpdateRow)
+    sa.select(StatusUpdateRow.sender, StatusUpdateRow.sent_at, StatusUpdateRow.ampel, StatusUpdateRow.fortschritt,
+              StatusUpdateRow.stand, StatusUpdateRow.weiteres_vorgehen, StatusUpdateRow.meilenstein,
+              StatusUpdateRow.budget, StatusUpdateRow.hinweis, StatusUpdateRow.unchanged)
     .where(StatusUpdateRow.status_request_id == sa.bindparam("request"))
     .order_by(col(StatusUpdateRow.sent_at).desc(), col(StatusUpdateRow.inbound_mail_id).desc())
     .limit(1)
@@ -165,8 +159,9 @@ _IN_FORCE = (
 
 
 def answer_of_request(db: DbSession, request_id: int) -> Answer | None:
-    row = db.exec(_IN_FORCE, params={"request": request_id}).first()
-    return _answer(row) if row else None
+    """The answer in force of one request (as ``draftdata`` chooses it for a whole session)."""
+    row = db.connection().execute(_IN_FORCE, {"request": request_id}).first()
+    return draftdata.answer_of_row(row) if row else None
 
 
 def previous_answers(db: DbSession, committee: str, before: date) -> dict[str, tuple[date, Answer]]:

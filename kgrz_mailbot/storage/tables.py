@@ -150,8 +150,8 @@ class OutboundMailRow(SQLModel, table=True):
     """The outbox: a row with a fixed Message-ID exists before the mail is sent."""
 
     __tablename__ = "outbound_mail"
-    # the answer rate limit counts recent answers per recipient (answers go to one address)
-    __table_args__ = (sa.Index("ix_outbound_mail_recipients_created", "recipients", "created_at"),)
+    # the answer rate limit counts recent answers per recipient (answers go to one address) from the index alone
+    __table_args__ = (sa.Index("ix_outbound_mail_answers", "recipients", "created_at", "inbound_mail_id", "state"),)
     id: int | None = Field(default=None, primary_key=True)
     business_key: str = Field(unique=True)
     message_id: str = Field(unique=True)
