@@ -113,3 +113,25 @@ def test_sending_and_a_database_the_store_must_first_update_go_through_the_store
     sent = [p.read_bytes() for p in (history / "var/mail/sent/new").iterdir()]
     assert sum(b"Unterrichtungsvorlage" in raw and b"werkleitung@" in raw for raw in sent) == 1
 
+
+
+HOLD_LOCK = """import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("held", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_the_quick_path_waits_for_a_running_tick_as_every_command_that_writes(history: Path) -> None:
+    """The service's tick holds the lock file beside the database (``storage/leader.py``): the quick compile
+    waits for it as ``compile --send`` does, and says so."""
+    lock = history / "var" / "kgrz-mailbot.sqlite3.tick.lock"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(lock), "3"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        done = compile_command(history)
+    finally:
+        holder.wait(timeout=60)
+    assert "wartet, bis er fertig ist" in done.stderr
+    assert done.stdout.startswith("Entwurf Version 1 (neu)") and done.stdout.splitlines()[-1] == "False"
