@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from email import policy
-from email.headerregistry import BaseHeader, HeaderRegistry
+from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.policy import EmailPolicy
 from functools import lru_cache
 from typing import Any
@@ -13,12 +13,33 @@ _MEMO_MAX_CHARS = 512  # only short values are remembered, so the caches stay sm
 _PER_MAIL = frozenset({"message-id", "in-reply-to", "references", "date"})
 
 
+class MessageIdsHeader(UnstructuredHeader):
+    """``In-Reply-To`` and ``References``: msg-ids, folded only between them and never as encoded words.
+
+    The stdlib treats both as unstructured text and writes a msg-id longer than a line (ours for a request reach
+    90 characters) as ``=?utf-8?q?=3Ckgrz?= …``: no longer a msg-id, so mail programs cannot thread on it and
+    a reply that copies the References carries the mangled form on. RFC 5322 §3.6.4 has them as ``1*msg-id``
+    with folding whitespace between; a line may hold 998 characters, so each id goes on a line of its own.
+    """
+
+    def fold(self, *, policy: Any) -> str:
+        ids = str(self).split()
+        if not ids or not all(i.isascii() and i.startswith("<") and i.endswith(">") for i in ids):
+            return super().fold(policy=policy)  # not msg-ids (a foreign mail's text): as the stdlib writes it
+        return f"{self.name}: " + (policy.linesep + " ").join(ids) + policy.linesep
+
+
 class CachedHeaderRegistry(HeaderRegistry):
-    """Same classes as the stdlib registry, created once per header name.
+    """Same classes as the stdlib registry, created once per header name; msg-id lists as ``MessageIdsHeader``.
 
     CPython's ``HeaderRegistry.__getitem__`` calls ``type()`` for every header it parses or folds, which
     made header handling the largest single cost of composing and parsing our mails.
     """
+
+    def __init__(self) -> None:
+        super().__init__()
+        for name in ("in-reply-to", "references"):
+            self.map_to_type(name, MessageIdsHeader)
 
     @lru_cache(maxsize=512)  # noqa: B019 - the registry instances live for the whole process anyway
     def __getitem__(self, name: str) -> type[BaseHeader]:
