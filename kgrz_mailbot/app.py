@@ -88,7 +88,7 @@ class App:
         try:
             path = sqlite_path(self.config.storage_url)
             assert path is not None
-            with quick_transaction(connection, path):
+            with quick_transaction(connection, path, self.config.storage_lock_timeout):
                 yield model
         finally:
             connection.close()

@@ -65,7 +65,7 @@ def open_quick(config: Config, *, write: bool = False) -> tuple[ReadModel, sqlit
         current = connection.execute("SELECT version_num FROM alembic_version").fetchall()
         if [row[0] for row in current] != [head_revision()]:
             raise LookupError("schema not current")
-        model = ReadModel(lambda sql, params: _rows(connection, path, sql, params), sqlite=True)
+        model = ReadModel(lambda sql, params: _rows(connection, path, timeout, sql, params), sqlite=True)
         if set(model.sessions()) != {(s.committee, s.date) for s in config.sessions}:
             raise LookupError("sessions not mirrored")
         token = connection.execute("SELECT token FROM installation ORDER BY id LIMIT 1").fetchone()
@@ -78,12 +78,13 @@ def open_quick(config: Config, *, write: bool = False) -> tuple[ReadModel, sqlit
 
 
 @contextmanager
-def quick_transaction(connection: sqlite3.Connection, path: Path) -> Iterator[None]:
-    """One write transaction as the Store's: ``BEGIN IMMEDIATE`` (one writer), committed on success."""
+def quick_transaction(connection: sqlite3.Connection, path: Path, timeout: int) -> Iterator[None]:
+    """One write transaction as the Store's: ``BEGIN IMMEDIATE`` (one writer, waiting ``timeout`` seconds for
+    another), committed on success."""
     try:
         connection.execute("BEGIN IMMEDIATE")
     except sqlite3.DatabaseError as exc:
-        _raise_german(exc, path)
+        _raise_german(exc, path, timeout)
     try:
         yield
     except BaseException:
@@ -92,21 +93,22 @@ def quick_transaction(connection: sqlite3.Connection, path: Path) -> Iterator[No
     try:
         connection.commit()
     except sqlite3.DatabaseError as exc:
-        _raise_german(exc, path)
+        _raise_german(exc, path, timeout)
 
 
-def _rows(connection: sqlite3.Connection, path: Path, sql: str, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+def _rows(connection: sqlite3.Connection, path: Path, timeout: int, sql: str,
+          params: dict[str, Any]) -> Sequence[Sequence[Any]]:  # fmt: skip
     """A query; a damaged page or a lock met only now becomes the same German message the Store gives."""
     try:
         return connection.execute(sql, params).fetchall()
     except sqlite3.DatabaseError as exc:
-        _raise_german(exc, path)
+        _raise_german(exc, path, timeout)
 
 
-def _raise_german(exc: sqlite3.DatabaseError, path: Path) -> NoReturn:
+def _raise_german(exc: sqlite3.DatabaseError, path: Path, timeout: int) -> NoReturn:
     from kgrz_mailbot.storage.dberrors import translate  # noqa: PLC0415 - SQLAlchemy only on this error path
 
-    problem = translate(exc, path, 30)
+    problem = translate(exc, path, timeout)
     if problem is None:
         raise exc
     raise problem from exc

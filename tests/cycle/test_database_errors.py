@@ -58,6 +58,26 @@ def test_a_locked_database_names_the_process_that_holds_it(config_dir: Path) -> 
     assert "Traceback" not in done.stderr and "sqlalchemy" not in done.stderr.split("(database")[0]
 
 
+
+def test_compile_on_the_stdlib_driver_names_the_process_that_holds_the_database_too(config_dir: Path) -> None:
+    """``compile`` without ``--send`` writes its version through stdlib sqlite3 (jobs/drafts.py): the same
+    German message with the configured wait, no traceback."""
+    settings = config_dir / "settings.toml"
+    settings.write_text(settings.read_text().replace("[storage]\n", "[storage]\nlock_timeout_seconds = 1\n"))
+    assert cli(config_dir, *SEND).returncode == 0
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(config_dir / "var/kgrz-mailbot.sqlite3")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "gesperrt"
+        done = cli(config_dir, "compile", "--session", "2018-09-19", "--now", "2018-09-11T09:00")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 1
+    assert "ist gesperrt: nach 1 s Warten schreibt noch immer Prozess" in done.stderr
+    assert f"Prozess {holder.pid} ({sys.executable} -c" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_a_damaged_database_says_restore_the_backup(config_dir: Path) -> None:
     assert cli(config_dir, *SEND).returncode == 0
     database = config_dir / "var/kgrz-mailbot.sqlite3"
