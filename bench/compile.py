@@ -32,12 +32,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 CODE = Path(os.environ.get("KGRZ_BENCH_CODE") or REPO).resolve()  # the checkout whose commands are timed
+from bench.own_process import measured  # noqa: E402 - after the repository is on the path
 
 SIZES = (50, 500, 5000)
 FORMATS = ("docx", "html", "json", "floor")
@@ -175,17 +175,7 @@ def profile(n: int) -> None:
 
 
 def timed(argv: list[str]) -> dict:  # type: ignore[type-arg]
-    """Wall time, CPU time and peak RSS of one process alone (the kernel's accounting of exactly this child)."""
-    start = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(argv, cwd=CODE, stdout=out, stderr=err, env={**os.environ, "PYTHONPATH": str(CODE)})
-        _pid, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        if process.returncode:
-            raise RuntimeError(f"{argv}: exit {process.returncode}\n{err.read().decode()}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
+    return measured(argv, CODE)
 
 
 def cli(config: Path, *args: str) -> list[str]:

@@ -22,16 +22,21 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CODE = Path(os.environ.get("KGRZ_BENCH_CODE") or REPO).resolve()
+sys.path.insert(0, str(REPO))
+from bench.own_process import measured as _measured  # noqa: E402 - this repository's, before CODE's path
+
 # the code measured also prepares (and, for --sql/--profile, runs in this process): first on the path
-sys.path[:0] = [str(CODE)] if CODE == REPO else [str(CODE), str(REPO)]
+sys.path.insert(0, str(CODE))
+
+
+def measured(argv: list[str]) -> dict:  # type: ignore[type-arg]
+    return _measured(argv, CODE)
 
 PARSER_ONLY = r"""
 import sys
@@ -98,22 +103,6 @@ def run(n: int) -> dict[str, float]:
                 "ratio": poll["wall"] / parser["wall"]}
     finally:
         shutil.rmtree(root, ignore_errors=True)
-
-
-def measured(argv: list[str]) -> dict:  # type: ignore[type-arg]
-    """Like ``timed``, with CPU time and peak RSS from the kernel's accounting of exactly this child."""
-    start = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(argv, cwd=CODE, stdout=out, stderr=err, env={**os.environ, "PYTHONPATH": str(CODE)})
-        _pid, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
-    if process.returncode:
-        raise RuntimeError(f"{argv}: exit {process.returncode}\n{stderr}")
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024, "out": stdout}
 
 
 def in_process(n: int, mode: str) -> None:

@@ -103,7 +103,8 @@ class ProblemEntry:
 
 
 class ReadModel:
-    """Read-only queries over one connection; ``rows(sql, params)`` runs one statement."""
+    """Plain-SQL queries over one connection; ``rows(sql, params)`` runs one statement. Read-only, except the one
+    ``INSERT … RETURNING`` of a draft version (``storage/draftdata.py``), always inside a write transaction."""
 
     def __init__(self, rows: Rows, sqlite: bool) -> None:
         self._rows = rows
