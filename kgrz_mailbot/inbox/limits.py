@@ -31,7 +31,7 @@ def queue_answer(app: App, db: DbSession, mail: mailrows.Outgoing) -> bool:
     """
     now = app.clock.now()
     limit = app.config.mail.answers_per_hour
-    over = [r for r in mail.recipients if mailrows.answers_since(db, r, now - WINDOW) >= limit]
+    over = [r for r in mail.recipients if mailrows.answer_limit_reached(db, r, now - WINDOW, limit)]
     if not over:
         mailrows.record_outgoing(db, mail, now)
         return True

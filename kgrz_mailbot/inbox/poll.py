@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from kgrz_mailbot.crashpoints import crashpoint
 from kgrz_mailbot.domain.words import OUTCOMES, word
+from kgrz_mailbot.inbox.ahead import understood_chunks
 from kgrz_mailbot.inbox.batches import budget_bytes, by_budget
-from kgrz_mailbot.inbox.budget import understand_within_budget
 from kgrz_mailbot.inbox.decide import decide
 from kgrz_mailbot.outbox import relay
 from kgrz_mailbot.storage import mailrows
@@ -56,8 +56,10 @@ def process_inbox(app: App) -> PollResult:
     relay.read_back(app)  # the Message-IDs the server gave our sent mails, before replies quoting them are matched
     with app.store.read() as db:
         pending = mailrows.stored_inbound_sizes(db)
-    for chunk in by_budget(pending, INTERPRET_BATCH, budget_bytes(app.config.mail.poll_batch_mb)):
-        for outcome in interpret(app, chunk):
+    # half the byte budget per chunk: with a helper, the next chunk is read while this one is applied
+    chunks = list(by_budget(pending, INTERPRET_BATCH, budget_bytes(app.config.mail.poll_batch_mb) // 2))
+    for chunk, understood in understood_chunks(chunks, lambda ids: _raws(app, ids), app.config.mail.address):
+        for outcome in interpret(app, chunk, understood):
             result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
             result.failed += outcome in ("quarantine", "retry")
     _acknowledge(app)
@@ -95,16 +97,18 @@ def _store_batch(app: App, prefix: str, batch: list) -> int:  # type: ignore[typ
     return stored
 
 
-def interpret(app: App, inbound_ids: list[int]) -> list[str]:
-    """Classify, match and apply stored mails: one transaction per chunk, one savepoint per mail.
+def _raws(app: App, inbound_ids: list[int]) -> dict[int, bytes]:
+    with app.store.read() as db:
+        return mailrows.raw_of(db, inbound_ids)
+
+
+def interpret(app: App, inbound_ids: list[int], understood: dict[int, Understanding]) -> list[str]:
+    """Match and apply stored mails as understood (``inbox/ahead.py``): one transaction per chunk, one savepoint
+    per mail.
 
     A mail whose handling raises is rolled back alone and marked failed with the reason (Mailman shunt);
     a crash before the commit leaves the whole chunk ``stored`` for the next poll, with nothing sent.
     """
-    with app.store.read() as db:
-        raws = mailrows.raw_of(db, inbound_ids)
-    # popped one by one: each raw mail is freed once understood (the chunk is bounded by the byte budget)
-    understood = {i: understand_within_budget(raws.pop(i), app.config.mail.address) for i in list(raws)}
     outcomes = []
     with app.store.write() as db:
         for inbound_id in inbound_ids:

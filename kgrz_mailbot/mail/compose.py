@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -52,6 +53,17 @@ def _header(name: str, value: str) -> BaseHeader:
     return SMTP.header_factory(name, value)  # type: ignore[no-any-return]
 
 
+def _set_text(msg: EmailMessage, text: str) -> None:
+    """``msg.set_content(text, charset="utf-8", cte="quoted-printable")`` with the same headers, but encoded by
+    binascii's C encoder: the stdlib's pure-Python ``quoprimime`` and ``set_param`` were a fifth of composing
+    a confirmation. Lines of at most 76 characters (RFC 2045 §6.7); a lone ``.`` is encoded as well."""
+    body = b"\n".join(text.encode("utf-8").splitlines()) + b"\n"
+    msg["Content-Type"] = 'text/plain; charset="utf-8"'
+    msg["Content-Transfer-Encoding"] = "quoted-printable"
+    msg.set_payload(binascii.b2a_qp(body, istext=True).decode("ascii"))
+    msg["MIME-Version"] = "1.0"
+
+
 def compose(envelope: Envelope, text: str, html: str | None = None) -> bytes:
     """A multipart/alternative (plus attachments) mail with the loop-safety headers of RELIABILITY §1.3."""
     msg = EmailMessage(policy=SMTP)
@@ -76,7 +88,7 @@ def compose(envelope: Envelope, text: str, html: str | None = None) -> bytes:
     else:
         msg["Precedence"] = _header("Precedence", "bulk")
     msg["Content-Language"] = _header("Content-Language", "de-DE")
-    msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    _set_text(msg, text)
     if html is not None:
         msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     for attachment in envelope.attachments:

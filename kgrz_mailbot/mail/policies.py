@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from email import policy
 from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from email.policy import EmailPolicy
@@ -27,6 +28,47 @@ class MessageIdsHeader(UnstructuredHeader):
         if not ids or not all(i.isascii() and i.startswith("<") and i.endswith(">") for i in ids):
             return super().fold(policy=policy)  # not msg-ids (a foreign mail's text): as the stdlib writes it
         return f"{self.name}: " + (policy.linesep + " ").join(ids) + policy.linesep
+
+
+_MSG_IDS = re.compile(r"<[!-;=?-~]+>(?: <[!-;=?-~]+>)*")  # printable ASCII ids, one space apart
+_DATE = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                   r"\d{4} \d\d:\d\d:\d\d [+-]\d{4}")  # as email.utils.format_datetime writes it
+
+
+class VerbatimHeader(str):
+    """A per-mail header the bot writes from ASCII parts it made itself (``Message-ID``, ``In-Reply-To``,
+    ``References``, ``Date``), folded as the header registry folds it but without its parse: the parse of
+    these four was a third of composing a confirmation. ``verbatim`` decides which values qualify."""
+
+    name: str
+    defects: tuple[object, ...] = ()
+
+    def __new__(cls, name: str, value: str) -> VerbatimHeader:
+        header = super().__new__(cls, value)
+        header.name = name
+        return header
+
+    def fold(self, *, policy: Any) -> str:
+        ids = self.split()
+        if self.name.lower() in ("in-reply-to", "references"):
+            return f"{self.name}: " + (policy.linesep + " ").join(ids) + policy.linesep
+        line = f"{self.name}: {self}"
+        if self.name.lower() == "message-id" and len(line) > policy.max_line_length >= len(self) + 1:
+            # as the registry folds a msg-id: onto a line of its own where it fits there, else left as it is
+            return f"{self.name}:{policy.linesep} {self}{policy.linesep}"
+        return line + policy.linesep
+
+
+def verbatim(name: str, value: object) -> VerbatimHeader | None:
+    """The value as a VerbatimHeader when it is one the bot writes (msg-ids, a date), else None."""
+    if type(value) is not str or len(value) > 900:
+        return None
+    lowered = name.lower()
+    if lowered == "date":
+        return VerbatimHeader(name, value) if _DATE.fullmatch(value) else None
+    if lowered in _PER_MAIL and _MSG_IDS.fullmatch(value) and (lowered != "message-id" or " " not in value):
+        return VerbatimHeader(name, value)
+    return None
 
 
 class CachedHeaderRegistry(HeaderRegistry):
@@ -55,9 +97,13 @@ class _MemoPolicy(EmailPolicy):
         # parsed object may stand in every message that sets the same value. Errors are never cached.
         if type(value) is str and len(value) <= _MEMO_MAX_CHARS and name.lower() not in _PER_MAIL:
             return _store_cached(self, name, value)
+        if (header := verbatim(name, value)) is not None:
+            return name, header
         return super().header_store_parse(name, value)
 
     def fold_binary(self, name: str, value: Any) -> bytes:
+        if type(value) is VerbatimHeader:
+            return value.fold(policy=self).encode("ascii")
         text = str(value)
         if len(text) > _MEMO_MAX_CHARS:
             return super().fold_binary(name, value)

@@ -195,12 +195,18 @@ def record_outgoing(db: DbSession, mail: Outgoing, now: datetime, *, state: str 
 
     ``state="held"`` stores an answer over the rate limit: kept, listed by ``status``, never sent.
     """
-    return insert_ignore(db, OutboundMailRow, {
+    added = insert_ignore(db, OutboundMailRow, {
         "business_key": mail.business_key, "message_id": mail.message_id, "kind": mail.kind,
         "session_id": mail.session_id, "status_request_id": mail.status_request_id,
         "inbound_mail_id": mail.inbound_mail_id, "recipients": ",".join(mail.recipients), "subject": mail.subject,
         "raw": mail.raw, "created_at": now, "state": state, "attempts": 0, "last_error": note,
     }) is not None
+    counts: dict[str, tuple[datetime, int]] = db.info.get("answers_since", {})
+    if added and mail.inbound_mail_id is not None and state != "held" and len(mail.recipients) == 1:
+        # the counted column holds all recipients joined: only a single-recipient answer adds to a kept count
+        if (known := counts.get(mail.recipients[0])) is not None:
+            counts[mail.recipients[0]] = (known[0], known[1] + 1)
+    return added
 
 
 _ANSWERS_SINCE = sa.select(sa.func.count()).where(
@@ -214,6 +220,21 @@ _ANSWERS_SINCE = sa.select(sa.func.count()).where(
 def answers_since(db: DbSession, recipient: str, since: datetime) -> int:
     """Answers to inbound mails queued for one address since a point in time (held ones not counted)."""
     return int(db.connection().execute(_ANSWERS_SINCE, {"recipient": recipient, "since": since}).scalar_one())
+
+
+def answer_limit_reached(db: DbSession, recipient: str, since: datetime, limit: int) -> bool:
+    """Have ``limit`` answers to this address been queued since ``since``?
+
+    Counted once per transaction and address, then kept by ``record_outgoing``: a poll of many replies from one
+    lead counted all earlier answers again for each one. The kept figure is an upper bound (answers only leave
+    the window as ``since`` moves on), so it is counted afresh when it reaches the limit or ``since`` goes back.
+    """
+    counts: dict[str, tuple[datetime, int]] = db.info.setdefault("answers_since", {})
+    known = counts.get(recipient)
+    if known is not None and known[0] <= since and known[1] < limit:
+        return False
+    counts[recipient] = (since, answers_since(db, recipient, since))
+    return counts[recipient][1] >= limit
 
 
 def held_answers(db: DbSession) -> list[OutboundMailRow]:

@@ -7,6 +7,7 @@ import unicodedata
 from email import errors
 from email.header import decode_header, make_header
 from email.headerregistry import Address
+from functools import lru_cache
 
 from kgrz_mailbot.mail.policies import DEFAULT
 
@@ -80,17 +81,23 @@ def strict_from(raw: bytes) -> str | None:
     trusted at all. What real clients write for one mailbox is: obsolete phrases (``Dr. Thomas Schäfer``
     unquoted), quoted ``"Nachname, Vorname (Amt 10)"``, encoded words in any part of the name, comments.
     """
+    values = header_values(raw, "from")
+    # A real From is a few dozen characters; the address parser is quadratic on crafted 100 KiB values.
+    if len(values) != 1 or len(values[0]) > MAX_FROM:
+        return None
+    return _strict_mailbox(values[0])
+
+
+@lru_cache(maxsize=1024)  # a pure function of the value; a poll reads the same few leads' From lines again and again
+def _strict_mailbox(value: str) -> str | None:
+    """The one addr-spec of a From value (at most MAX_FROM characters), or None."""
     try:
-        values = header_values(raw, "from")
-        # A real From is a few dozen characters; the address parser is quadratic on crafted 100 KiB values.
-        if len(values) != 1 or len(values[0]) > MAX_FROM:
-            return None
-        header = DEFAULT.header_factory("From", values[0])
+        header = DEFAULT.header_factory("From", value)
         addresses: tuple[Address, ...] = header.addresses
-        mailbox = _one_mailbox(addresses, list(header.defects), values[0])
+        mailbox = _one_mailbox(addresses, list(header.defects), value)
     except Exception:  # noqa: BLE001 - a From header that breaks the parser identifies nobody
         return None
     if mailbox is None or not mailbox.domain or not mailbox.addr_spec.isascii():
         return None
     spec = mailbox.addr_spec.lower()
-    return None if _names_another_address(values[0], spec) else spec
+    return None if _names_another_address(value, spec) else spec
