@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -64,10 +66,43 @@ def _insert_ignore_statement(dialect: str, table: type[SQLModel]) -> sa.Insert:
 
 
 def reader_of(db: Session) -> ReadModel:
-    """The plain-SQL queries (``storage/readmodel.py``, ``storage/draftdata.py``) inside this transaction."""
-    connection = db.connection()
-    return ReadModel(lambda sql, params: connection.execute(sa.text(sql), params).all(),
-                     sqlite=connection.dialect.name == "sqlite")
+    """The plain-SQL statements (``storage/readmodel.py``, ``draftdata.py``, ``hotpath.py``) inside this
+    transaction, run on the driver's own cursor: for the poll's few short statements per mail, SQLAlchemy's
+    execution machinery cost more than SQLite itself (issue 15, item 6). Kept for the transaction."""
+    model: ReadModel | None = db.info.get("reader")
+    if model is None:
+        connection = db.connection()
+        model = db.info["reader"] = ReadModel(_driver_rows(connection), sqlite=connection.dialect.name == "sqlite")
+    return model
+
+
+_BIND = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")  # ``:name``, as sa.text reads it
+
+
+@lru_cache(maxsize=256)
+def _pyformat(sql: str) -> str:
+    """``:name`` → ``%(name)s`` for psycopg (a literal ``%`` doubled); SQLite's driver reads ``:name`` itself."""
+    return _BIND.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+def _driver_rows(connection: sa.Connection) -> Callable[[str, dict[str, Any]], Sequence[Sequence[Any]]]:
+    dialect = connection.dialect
+    driver = connection.connection.driver_connection
+    error = dialect.loaded_dbapi.Error
+    sqlite = dialect.name == "sqlite"
+
+    def rows(sql: str, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
+        statement = sql if sqlite else _pyformat(sql)
+        cursor = driver.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(statement, params)
+            return cursor.fetchall() if cursor.description is not None else []
+        except error as exc:  # as SQLAlchemy wraps it: the Store turns a locked or full database into German
+            raise sa.exc.DBAPIError.instance(statement, params, exc, error, dialect=dialect) from exc
+        finally:
+            cursor.close()
+
+    return rows
 
 
 def upgrade_schema(engine: sa.Engine) -> None:

@@ -9,8 +9,9 @@ import sqlalchemy as sa
 from sqlmodel import Session as DbSession
 from sqlmodel import col, select
 
-from kgrz_mailbot.storage.db import insert_ignore
-from kgrz_mailbot.storage.readmodel import NotTaken
+from kgrz_mailbot.storage import pollsql
+from kgrz_mailbot.storage.db import reader_of
+from kgrz_mailbot.storage.readmodel import NotTaken, instant
 from kgrz_mailbot.storage.tables import InboundMailRow, OutboundMailRow
 
 #: ``(message_id, transport reference, server Message-ID)`` a transport records before sending (see sentids)
@@ -39,7 +40,7 @@ def store_inbound(db: DbSession, *, source_key: str, raw: bytes, sha256: str, me
                   received_at: datetime, verified_sender: str | None = None,
                   sender_check: str | None = None) -> int | None:
     """Insert the raw mail; ``None`` when this transport identity is already stored."""
-    return insert_ignore(db, InboundMailRow, {
+    return pollsql.insert(reader_of(db), "inbound_mail", ignore_conflict=True, values={
         "source_key": source_key, "raw": raw, "sha256": sha256, "message_id": message_id, "size": len(raw),
         "received_at": received_at, "verified_sender": verified_sender, "sender_check": sender_check,
         "state": "stored", "subject": "",
@@ -63,29 +64,16 @@ class StoredMail:
     attempts: int
 
 
-_STORED = (InboundMailRow.id, InboundMailRow.raw, InboundMailRow.sha256, InboundMailRow.message_id,
-           InboundMailRow.received_at, InboundMailRow.verified_sender, InboundMailRow.sender_check,
-           InboundMailRow.state, InboundMailRow.outcome, InboundMailRow.attempts)
-
-
-# Built once: on the poll's hot path, constructing a statement per mail cost more than running it.
-_STORED_PLAIN = sa.select(*_STORED).where(col(InboundMailRow.id) == sa.bindparam("id"))
-_STORED_LOCKED = _STORED_PLAIN.with_for_update()
-
-
 def stored_mail(db: DbSession, inbound_id: int, lock: bool = False) -> StoredMail:
     """``lock`` holds the row for this transaction so two instances never interpret it twice
     (``FOR UPDATE`` on PostgreSQL; SQLite's single writer already serialises)."""
-    query = _STORED_LOCKED if lock else _STORED_PLAIN
-    return StoredMail(*db.connection().execute(query, {"id": inbound_id}).one())
-
-
-_UPDATE_INBOUND = sa.update(InboundMailRow).where(col(InboundMailRow.id) == sa.bindparam("row_id"))
+    row = pollsql.stored_mail(reader_of(db), inbound_id, lock)
+    return StoredMail(*row[:4], instant(row[4]), *row[5:])  # type: ignore[arg-type]
 
 
 def update_inbound(db: DbSession, inbound_id: int, values: dict[str, object]) -> None:
-    """SET exactly the given columns (the statement takes them from the parameters)."""
-    db.connection().execute(_UPDATE_INBOUND, {"row_id": inbound_id, **values})
+    """SET exactly the given columns."""
+    pollsql.update_inbound(reader_of(db), inbound_id, values)
 
 
 def stored_inbound_sizes(db: DbSession) -> list[tuple[int, int]]:
@@ -108,17 +96,9 @@ def inbound(db: DbSession, inbound_id: int, lock: bool = False) -> InboundMailRo
     return db.exec(query.with_for_update() if lock else query).one()
 
 
-_EARLIER = sa.select(InboundMailRow.id).where(
-    col(InboundMailRow.id) != sa.bindparam("id"), col(InboundMailRow.state).in_(("processed", "quarantine"))
-).order_by(InboundMailRow.id).limit(1)
-_EARLIER_BY_ID = _EARLIER.where(col(InboundMailRow.message_id) == sa.bindparam("key"))
-_EARLIER_BY_HASH = _EARLIER.where(col(InboundMailRow.sha256) == sa.bindparam("key"))
-
-
 def already_processed(db: DbSession, inbound_id: int, message_id: str | None, sha256: str) -> int | None:
     """An earlier mail with the same Message-ID (or, without one, the same bytes) that was interpreted."""
-    query = _EARLIER_BY_ID if message_id else _EARLIER_BY_HASH
-    return db.connection().execute(query, {"id": inbound_id, "key": message_id or sha256}).scalar()
+    return pollsql.earlier_copy(reader_of(db), inbound_id, message_id, sha256)
 
 
 def unacknowledged(db: DbSession, prefix: str) -> list[tuple[int, str, str]]:
@@ -195,7 +175,7 @@ def record_outgoing(db: DbSession, mail: Outgoing, now: datetime, *, state: str 
 
     ``state="held"`` stores an answer over the rate limit: kept, listed by ``status``, never sent.
     """
-    added = insert_ignore(db, OutboundMailRow, {
+    added = pollsql.insert(reader_of(db), "outbound_mail", ignore_conflict=True, values={
         "business_key": mail.business_key, "message_id": mail.message_id, "kind": mail.kind,
         "session_id": mail.session_id, "status_request_id": mail.status_request_id,
         "inbound_mail_id": mail.inbound_mail_id, "recipients": ",".join(mail.recipients), "subject": mail.subject,
@@ -259,17 +239,10 @@ class SentRef:
     server_message_id: str | None = None  # the Message-ID the server gave the mail instead of ours (Graph)
 
 
-_SENT_REFS = sa.select(
-    OutboundMailRow.message_id, OutboundMailRow.kind, OutboundMailRow.business_key, OutboundMailRow.status_request_id,
-    OutboundMailRow.server_message_id,
-).where(sa.or_(col(OutboundMailRow.message_id).in_(sa.bindparam("ids", expanding=True)),
-               col(OutboundMailRow.server_message_id).in_(sa.bindparam("ids", expanding=True))))
-
-
 def outgoing_by_message_ids(db: DbSession, message_ids: list[str]) -> list[SentRef]:
     if not message_ids:
         return []
-    return [SentRef(*row) for row in db.connection().execute(_SENT_REFS, {"ids": message_ids})]
+    return [SentRef(*row) for row in pollsql.sent_refs(reader_of(db), message_ids)]
 
 
 def outbox_rows_by_keys(db: DbSession, business_keys: list[str]) -> list[OutboundMailRow]:

@@ -110,6 +110,11 @@ class ReadModel:
         self._rows = rows
         self._sqlite = sqlite
 
+    @property
+    def sqlite(self) -> bool:
+        """SQLite (else PostgreSQL): for the few clauses only one of them has, such as ``FOR UPDATE``."""
+        return self._sqlite
+
     def _param(self, value: Any) -> Any:
         """Instants are stored as naive UTC; SQLite keeps them and dates as ISO text in SQLAlchemy's layout."""
         if isinstance(value, datetime):

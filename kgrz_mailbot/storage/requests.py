@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 from kgrz_mailbot.domain.drafting import Answer
 from kgrz_mailbot.domain.model import StatusFields
-from kgrz_mailbot.storage import closure, draftdata
+from kgrz_mailbot.storage import closure, draftdata, pollsql
 from kgrz_mailbot.storage.db import insert_ignore, reader_of
 from kgrz_mailbot.storage.tables import (
     CommitteeRow,
@@ -62,10 +62,21 @@ def ensure_request(db: DbSession, sid: int, pid: int, now: datetime, new_token: 
     return request_by_id(db, request_id)
 
 
+# Columns in RequestRef's order, built once: every reply a poll takes asks for its request (issue 15, item 6).
+_REF_BY_ID = (
+    sa.select(StatusRequestRow.id, StatusRequestRow.token, StatusRequestRow.session_id, CommitteeRow.key,
+              SessionRow.date, ProjectRow.key)
+    .join(SessionRow, col(SessionRow.id) == col(StatusRequestRow.session_id))
+    .join(CommitteeRow, col(CommitteeRow.id) == col(SessionRow.committee_id))
+    .join(ProjectRow, col(ProjectRow.id) == col(StatusRequestRow.project_id))
+    .where(col(StatusRequestRow.id) == sa.bindparam("request"))
+)
+
+
 def request_by_id(db: DbSession, request_id: int) -> RequestRef:
     cache = db.info.setdefault("request_refs", {})  # per transaction: a poll chunk asks for the same few often
     if request_id not in cache:
-        cache[request_id] = _ref(db.exec(_ref_query().where(StatusRequestRow.id == request_id)).one())
+        cache[request_id] = RequestRef(*db.connection().execute(_REF_BY_ID, {"request": request_id}).one())
     return cache[request_id]
 
 
@@ -124,7 +135,7 @@ def add_update(db: DbSession, request_id: int, inbound_id: int, sender: str, sen
     cache = db.info.get("previous_answers", {})
     for committee, before in [k for k in cache if k[0] == answered.committee and k[1] > answered.session_date]:
         del cache[(committee, before)]
-    db.connection().execute(sa.insert(StatusUpdateRow), dict(
+    pollsql.insert(reader_of(db), "status_update", dict(
         status_request_id=request_id, inbound_mail_id=inbound_id, sender=sender, sent_at=sent_at,
         received_at=received_at, ampel=fields.ampel.value if fields.ampel else None,
         fortschritt=fields.fortschritt, stand=fields.stand, weiteres_vorgehen=fields.weiteres_vorgehen,
@@ -147,20 +158,9 @@ def answers_of_session(db: DbSession, sid: int) -> dict[str, Answer]:
     return draftdata.answers_of_session(reader_of(db), sid)
 
 
-# Columns, not the ORM entity: this runs for every reply a poll takes (issue 15, item 6).
-_IN_FORCE = (
-    sa.select(StatusUpdateRow.sender, StatusUpdateRow.sent_at, StatusUpdateRow.ampel, StatusUpdateRow.fortschritt,
-              StatusUpdateRow.stand, StatusUpdateRow.weiteres_vorgehen, StatusUpdateRow.meilenstein,
-              StatusUpdateRow.budget, StatusUpdateRow.hinweis, StatusUpdateRow.unchanged)
-    .where(StatusUpdateRow.status_request_id == sa.bindparam("request"))
-    .order_by(col(StatusUpdateRow.sent_at).desc(), col(StatusUpdateRow.inbound_mail_id).desc())
-    .limit(1)
-)
-
-
 def answer_of_request(db: DbSession, request_id: int) -> Answer | None:
     """The answer in force of one request (as ``draftdata`` chooses it for a whole session)."""
-    row = db.connection().execute(_IN_FORCE, {"request": request_id}).first()
+    row = pollsql.answer_in_force(reader_of(db), request_id)
     return draftdata.answer_of_row(row) if row else None
 
 

@@ -72,9 +72,9 @@ def test_anything_else_still_goes_through_the_header_registry() -> None:
 def test_the_text_part_reads_back_exactly_as_written_with_lines_of_at_most_76_characters() -> None:
     text = ("Guten Tag Dr. Jürgen Groß-Schäfer,\n\nvielen Dank – Ihre Statusmeldung zum Projekt „E-Akte“ ist "
             "gespeichert. " * 3 + "\n.\nFrom Koblenz\nZeile mit Leerzeichen am Ende   \n\tEinzug\n=?utf-8?q?x?=")
-    raw = compose(Envelope("KGRZ Projektstatus", "projektstatus@koblenz.example", [("", "juergen.gross@koblenz.example")],
-                           "Bestätigung", "<kgrz.1@mailbot.koblenz.example>", datetime(2018, 9, 3, 10, tzinfo=UTC)),
-                  text)
+    raw = compose(Envelope("KGRZ Projektstatus", "projektstatus@koblenz.example",
+                           [("", "juergen.gross@koblenz.example")], "Bestätigung", "<kgrz.1@mailbot.koblenz.example>",
+                           datetime(2018, 9, 3, 10, tzinfo=UTC)), text)
     msg = message_from_bytes(raw, policy=policy.default)
     assert msg.get_content().replace("\r\n", "\n") == text + "\n"  # the wire's CRLF, as the stdlib reads it
     assert (msg["Content-Type"], msg["Content-Transfer-Encoding"]) == ('text/plain; charset="utf-8"',
