@@ -9,7 +9,9 @@ The mix is the realistic expensive one: every mail is a lead's reply to their re
 alternative, and Thunderbird plain text), so every mail is stored raw, parsed, matched, stored as an answer and
 answered with a confirmation that shows the section as it will stand in the Vorlage. The timed command is
 ``python -m kgrz_mailbot poll`` as its own process, from its start to its exit: wall time, CPU time (user +
-system) and peak RSS of that process alone (``os.wait4``; the preparing parent's memory is not in it). The
+system, including the helper that understands the next chunk, ``inbox/ahead.py``) and peak RSS (``os.wait4``:
+of the poll process or its helper, whichever is higher; the helper is a fork and shares the poll's pages; the
+preparing parent's memory is not in it, see ``bench/own_process.py``). The
 baseline, in the same run and also as its own process from start to exit, is Python's ``email`` parser alone
 reading the same files; "× parser" says how many parser-times the poll costs. ``KGRZ_BENCH_CODE`` times
 another checkout's code (e.g. an older commit), so before and after come from one run on the same machine.
@@ -120,9 +122,11 @@ def in_process(n: int, mode: str) -> None:
         if mode == "--sql":
             import sqlalchemy as sa
 
+            # counted by SQLite itself: the poll's hot statements run on the driver's cursor, past SQLAlchemy
             statements: list[str] = []
-            sa.event.listen(app.store.engine, "before_cursor_execute",
-                            lambda *a: statements.append(a[2].split(None, 1)[0].upper()))
+            app.store.engine.dispose()
+            sa.event.listen(app.store.engine, "connect", lambda dbapi_connection, _record: dbapi_connection
+                            .set_trace_callback(lambda sql: statements.append(sql.split(None, 1)[0].upper())))
             result = process_inbox(app)
             kinds = {k: statements.count(k) for k in sorted(set(statements))}
             print(f"{n} mails ({result.outcomes}): {len(statements)} statements, {len(statements) / n:.2f} per mail "
