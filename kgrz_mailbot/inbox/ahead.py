@@ -46,7 +46,8 @@ def _serve(connection: Connection, own_address: str) -> None:
 class Helper:
     """One forked process that understands one chunk at a time; every failure turns it off for good."""
 
-    def __init__(self, own_address: str) -> None:
+    def __init__(self, own_address: str, wait: float = WAIT_SECONDS) -> None:
+        self._wait = wait
         # fork: the helper inherits the imported modules and starts in milliseconds; it runs pure code only
         context = multiprocessing.get_context("fork")
         self._connection, child_end = context.Pipe(duplex=True)
@@ -77,8 +78,8 @@ class Helper:
         if not self._given or self._process is None:
             return {}
         try:
-            if not self._connection.poll(WAIT_SECONDS):
-                self._stop(f"keine Antwort nach {WAIT_SECONDS:.0f} s")
+            if not self._connection.poll(self._wait):
+                self._stop(f"keine Antwort nach {self._wait:g} s")
                 return {}
             understood: Understood = self._connection.recv()
         except (EOFError, OSError) as exc:
@@ -111,11 +112,12 @@ class Helper:
         self._given = []
 
 
-def understood_chunks(chunks: list[list[int]], raws_of: RawsOf, own_address: str) -> Iterator[
-        tuple[list[int], Understood]]:
+def understood_chunks(chunks: list[list[int]], raws_of: RawsOf, own_address: str, wait: float = WAIT_SECONDS
+                      ) -> Iterator[tuple[list[int], Understood]]:
     """Each chunk with its mails understood, the next one already under way in a helper while this one is
-    applied. ``raws_of`` reads stored raw mails (in its own short transaction)."""
-    helper = _start(own_address) if len(chunks) >= MIN_CHUNKS else None
+    applied. ``raws_of`` reads stored raw mails (in its own short transaction); ``wait``: seconds a chunk may take
+    the helper before this process understands it itself."""
+    helper = _start(own_address, wait) if len(chunks) >= MIN_CHUNKS else None
     try:
         for k, chunk in enumerate(chunks):
             understood = helper.take() if helper is not None and k > 0 else {}
@@ -132,9 +134,9 @@ def understood_chunks(chunks: list[list[int]], raws_of: RawsOf, own_address: str
             helper.close()
 
 
-def _start(own_address: str) -> Helper | None:
+def _start(own_address: str, wait: float) -> Helper | None:
     try:
-        return Helper(own_address)
+        return Helper(own_address, wait)
     except OSError as exc:  # no process to spare (ulimit, memory): the poll is only slower
         log.warning("Hilfsprozess zum Lesen der Mails nicht gestartet (%s); diese Abfrage liest selbst", exc)
         return None
