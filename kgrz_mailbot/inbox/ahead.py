@@ -25,7 +25,7 @@ from kgrz_mailbot.replies.pipeline import understand
 log = logging.getLogger("kgrz_mailbot.inbox")
 
 MIN_CHUNKS = 3  # a helper only for polls this long: the usual poll of a few mails never forks
-WAIT_SECONDS = 120.0  # per chunk of at most 25 small mails, ~0.1 s of work: only a stuck helper takes this long
+WAIT_SECONDS = 120.0  # per chunk of at most 50 small mails, ~0.2 s of work: only a stuck helper takes this long
 
 Understood = dict[int, Understanding]
 RawsOf = Callable[[list[int]], dict[int, bytes]]

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("kgrz_mailbot.inbox")
 
 STORE_BATCH = 100  # raw mails per commit: still committed before any of them is interpreted
-INTERPRET_BATCH = 25  # mails interpreted per commit (each in its own savepoint)
+INTERPRET_BATCH = 50  # mails interpreted per commit (each in its own savepoint)
 MAX_ATTEMPTS = 3
 MESSAGE_ID = re.compile(rb"^message-id:[ \t]*(<[^>\r\n]*>)", re.I | re.M)
 
