@@ -62,7 +62,7 @@ class Helper:
         return self._process is not None
 
     def give(self, raws: dict[int, bytes]) -> None:
-        """Hand over the small mails of a chunk (one chunk at a time: ``take`` it before the next)."""
+        """Hand over small mails (one chunk at a time: ``take`` it before the next)."""
         job = [(i, raw) for i, raw in raws.items() if len(raw) <= INLINE_LIMIT]
         if not job:
             return
@@ -112,17 +112,18 @@ class Helper:
         self._given = []
 
 
-def understood_chunks(chunks: list[list[int]], raws_of: RawsOf, own_address: str, wait: float = WAIT_SECONDS
-                      ) -> Iterator[tuple[list[int], Understood]]:
+def understood_chunks(chunks: list[list[int]], sizes: dict[int, int], raws_of: RawsOf, own_address: str,
+                      wait: float = WAIT_SECONDS) -> Iterator[tuple[list[int], Understood]]:
     """Each chunk with its mails understood, the next one already under way in a helper while this one is
-    applied. ``raws_of`` reads stored raw mails (in its own short transaction); ``wait``: seconds a chunk may take
-    the helper before this process understands it itself."""
+    applied. ``sizes``: bytes per mail (a big one is not even read for the helper); ``raws_of`` reads stored raw
+    mails (in its own short transaction); ``wait``: seconds a chunk may take the helper before this process
+    understands it itself."""
     helper = _start(own_address, wait) if len(chunks) >= MIN_CHUNKS else None
     try:
         for k, chunk in enumerate(chunks):
             understood = helper.take() if helper is not None and k > 0 else {}
             if helper is not None and helper.alive and k + 1 < len(chunks):
-                helper.give(raws_of(chunks[k + 1]))
+                helper.give(raws_of([i for i in chunks[k + 1] if sizes.get(i, 0) <= INLINE_LIMIT]))
             missing = [i for i in chunk if i not in understood]
             if missing:  # the first chunk, big mails, and all of a chunk the helper failed on
                 raws = raws_of(missing)

@@ -58,7 +58,8 @@ def process_inbox(app: App) -> PollResult:
         pending = mailrows.stored_inbound_sizes(db)
     # half the byte budget per chunk: with a helper, the next chunk is read while this one is applied
     chunks = list(by_budget(pending, INTERPRET_BATCH, budget_bytes(app.config.mail.poll_batch_mb) // 2))
-    for chunk, understood in understood_chunks(chunks, lambda ids: _raws(app, ids), app.config.mail.address):
+    for chunk, understood in understood_chunks(chunks, dict(pending), lambda ids: _raws(app, ids),
+                                               app.config.mail.address):
         for outcome in interpret(app, chunk, understood):
             result.outcomes[outcome] = result.outcomes.get(outcome, 0) + 1
             result.failed += outcome in ("quarantine", "retry")

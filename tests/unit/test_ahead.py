@@ -17,6 +17,7 @@ from tests.support import MAILS
 OWN = "projektstatus@koblenz.example"
 RAWS = {n: path.read_bytes() for n, path in enumerate(sorted(MAILS.glob("*.eml")))}
 CHUNKS = [list(RAWS)[start:start + 10] for start in range(0, len(RAWS), 10)]
+SIZES = {i: len(raw) for i, raw in RAWS.items()}
 
 
 def raws_of(ids: list[int]) -> dict[int, bytes]:
@@ -34,7 +35,7 @@ def helpers() -> list[multiprocessing.process.BaseProcess]:
 def test_every_chunk_comes_back_understood_as_this_process_would_understand_it() -> None:
     assert len(CHUNKS) >= ahead.MIN_CHUNKS and len(RAWS) >= 70  # the real mails of tests/data/mails
     seen = []
-    for chunk, understood in ahead.understood_chunks(CHUNKS, raws_of, OWN):
+    for chunk, understood in ahead.understood_chunks(CHUNKS, SIZES, raws_of, OWN):
         assert len(helpers()) == 1
         assert understood == as_this_process_understands(chunk)
         seen.append(chunk)
@@ -43,14 +44,14 @@ def test_every_chunk_comes_back_understood_as_this_process_would_understand_it()
 
 
 def test_a_short_poll_never_forks() -> None:
-    for chunk, understood in ahead.understood_chunks(CHUNKS[:ahead.MIN_CHUNKS - 1], raws_of, OWN):
+    for chunk, understood in ahead.understood_chunks(CHUNKS[:ahead.MIN_CHUNKS - 1], SIZES, raws_of, OWN):
         assert helpers() == []
         assert understood == as_this_process_understands(chunk)
 
 
 def test_a_killed_helper_costs_nothing_but_its_chunk_which_this_process_understands(
         caplog: pytest.LogCaptureFixture) -> None:
-    chunks = ahead.understood_chunks(CHUNKS, raws_of, OWN)
+    chunks = ahead.understood_chunks(CHUNKS, SIZES, raws_of, OWN)
     chunk, understood = next(chunks)
     [helper] = helpers()
     assert helper.pid is not None
@@ -65,7 +66,7 @@ def test_a_killed_helper_costs_nothing_but_its_chunk_which_this_process_understa
 
 def test_a_helper_that_stops_answering_is_given_up_after_the_wait(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING)
-    chunks = ahead.understood_chunks(CHUNKS, raws_of, OWN, wait=0.5)
+    chunks = ahead.understood_chunks(CHUNKS, SIZES, raws_of, OWN, wait=0.5)
     next(chunks)
     [helper] = helpers()
     assert helper.pid is not None
