@@ -66,7 +66,7 @@ def _insert_ignore_statement(dialect: str, table: type[SQLModel]) -> sa.Insert:
 
 
 def reader_of(db: Session) -> ReadModel:
-    """The plain-SQL statements (``storage/readmodel.py``, ``draftdata.py``, ``hotpath.py``) inside this
+    """The plain-SQL statements (``storage/readmodel.py``, ``draftdata.py``, ``pollsql.py``) inside this
     transaction, run on the driver's own cursor: for the poll's few short statements per mail, SQLAlchemy's
     execution machinery cost more than SQLite itself (issue 15, item 6). Kept for the transaction."""
     model: ReadModel | None = db.info.get("reader")

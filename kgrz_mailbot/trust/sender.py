@@ -81,7 +81,10 @@ def strict_from(raw: bytes) -> str | None:
     trusted at all. What real clients write for one mailbox is: obsolete phrases (``Dr. Thomas Schäfer``
     unquoted), quoted ``"Nachname, Vorname (Amt 10)"``, encoded words in any part of the name, comments.
     """
-    values = header_values(raw, "from")
+    try:
+        values = header_values(raw, "from")
+    except Exception:  # noqa: BLE001 - a header block we cannot read identifies nobody
+        return None
     # A real From is a few dozen characters; the address parser is quadratic on crafted 100 KiB values.
     if len(values) != 1 or len(values[0]) > MAX_FROM:
         return None
