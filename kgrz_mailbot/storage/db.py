@@ -68,12 +68,15 @@ def _insert_ignore_statement(dialect: str, table: type[SQLModel]) -> sa.Insert:
 def reader_of(db: Session) -> ReadModel:
     """The plain-SQL statements (``storage/readmodel.py``, ``draftdata.py``, ``pollsql.py``) inside this
     transaction, run on the driver's own cursor: for the poll's few short statements per mail, SQLAlchemy's
-    execution machinery cost more than SQLite itself (issue 15, item 6). Kept for the transaction."""
-    model: ReadModel | None = db.info.get("reader")
-    if model is None:
-        connection = db.connection()
-        model = db.info["reader"] = ReadModel(_driver_rows(connection), sqlite=connection.dialect.name == "sqlite")
-    return model
+    execution machinery cost more than SQLite itself (issue 15, item 6)."""
+    # Asked every time: SQLAlchemy emits the SAVEPOINT of a nested transaction (``db.begin_nested()``, one per mail
+    # in a poll) only when its connection is asked for; statements past it would not be rolled back with the mail.
+    connection = db.connection()
+    kept: tuple[sa.Connection, ReadModel] | None = db.info.get("reader")
+    if kept is None or kept[0] is not connection:
+        kept = db.info["reader"] = (connection, ReadModel(_driver_rows(connection),
+                                                          sqlite=connection.dialect.name == "sqlite"))
+    return kept[1]
 
 
 _BIND = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")  # ``:name``, as sa.text reads it

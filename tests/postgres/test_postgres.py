@@ -16,6 +16,7 @@ from kgrz_mailbot.demo.texts import SEPTEMBER
 from kgrz_mailbot.jobs.drafts import compile_draft
 from kgrz_mailbot.jobs.tick import tick
 from tests.support import REPO, at, deliver, sent_messages, sent_to
+from tests.unit.test_mail_savepoint import a_mail_that_fails_midway_is_rolled_back_alone
 
 
 def test_a_whole_cycle_runs_on_postgresql(pg_config_dir: Path) -> None:
@@ -84,3 +85,7 @@ def test_two_instances_on_one_database_send_every_mail_exactly_once(pg_config_di
     kinds = Counter(str(m["Subject"]).split()[0].rstrip(":") for m in mails)
     assert kinds == Counter({"Statusabfrage": 6, "Bestätigung": 3, "Erinnerung": 6, "Fehlende": 1, "Entwurf": 1})
     app.close()
+
+
+def test_a_mail_that_fails_midway_is_rolled_back_alone_on_postgresql(postgres_url: str) -> None:
+    a_mail_that_fails_midway_is_rolled_back_alone(postgres_url)
